@@ -5,4 +5,5 @@
 #include <utility>  // before Asio: works around a Boost 1.74 + g++ 12 coroutine issue
 
 #include <boost/asio/impl/src.hpp>
+#include <boost/asio/ssl/impl/src.hpp>
 #include <boost/beast/src.hpp>

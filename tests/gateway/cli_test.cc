@@ -1,12 +1,20 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The shipped `liaison` executable, run as a user would run it.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <string>
+#include <vector>
+
+#include "channels/smpp/pdu_codec.h"
+#include "child_process.h"
 
 namespace {
 
@@ -57,3 +65,47 @@ TEST(Cli, BadListenAddressIsRejectedBeforeStarting) {
 }
 
 }  // namespace
+
+// The simulator as its own process, driven by the real SMPP client: what `liaison demo` and
+// manual load tests use.
+TEST(Cli, SmscSimulatorProcessServesAClientAndStopsOnSigterm) {
+  liaison::testing::ChildProcess sim(
+      {LIAISON_BINARY, "smsc-sim", "--listen", "127.0.0.1:0", "--stats-every", "0"});
+  ASSERT_TRUE(sim.started());
+  auto line = sim.readLine(std::chrono::seconds(20));
+  ASSERT_TRUE(line.has_value());
+  const auto colon = line->rfind(':');
+  ASSERT_NE(colon, std::string::npos) << *line;
+  const int port = std::stoi(line->substr(colon + 1));
+  ASSERT_GT(port, 0);
+
+  // Talk to it with a raw socket: bind_transceiver, expect bind_transceiver_resp OK.
+  std::string wire;
+  liaison::smpp::BindFields bind;
+  bind.system_id = "cli-test";
+  liaison::smpp::encode(liaison::smpp::makePdu(liaison::smpp::BindTransceiver{bind}, 1), wire);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(write(fd, wire.data(), wire.size()), static_cast<ssize_t>(wire.size()));
+  std::vector<uint8_t> in(256);
+  size_t have = 0;
+  liaison::smpp::DecodeResult r;
+  while (have < in.size()) {
+    const ssize_t n = read(fd, in.data() + have, in.size() - have);
+    ASSERT_GT(n, 0);
+    have += static_cast<size_t>(n);
+    r = liaison::smpp::decode(in.data(), have);
+    if (r.status != liaison::smpp::DecodeStatus::NeedMore) break;
+  }
+  close(fd);
+  ASSERT_EQ(r.status, liaison::smpp::DecodeStatus::Complete);
+  EXPECT_EQ(r.pdu.commandId(), liaison::smpp::CommandId::BindTransceiverResp);
+  EXPECT_EQ(r.pdu.command_status, 0u);
+
+  sim.signal(SIGTERM);
+  EXPECT_EQ(sim.wait(std::chrono::seconds(10)), 0);
+}

@@ -8,7 +8,7 @@
 // U+0CA1 (the spec repeats U+0CAA), Tamil single 0x24 is U+0BEE, Oriya single 0x20 is U+0B6A and
 // Telugu single 0x1C is U+0C66 (typos in the spec grids); Tamil and Telugu locking 0x11 are left
 // undefined because the printed code points (U+0B91, U+0C11) are unassigned in Unicode.
-// Generated from the spec grids; edit with care and keep gsm7_test.cc in step.
+// Transcribed mechanically from the spec grids; gsm7_test.cc pins spot values of each table.
 
 #include <array>
 

@@ -13,6 +13,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -35,6 +38,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using boost::system::error_code;
+using TlsStream = asio::ssl::stream<tcp::socket&>;
 
 std::string_view bindModeName(BindMode mode) {
   switch (mode) {
@@ -79,6 +83,31 @@ struct SmppClient::Impl : std::enable_shared_from_this<SmppClient::Impl> {
     codec.max_command_length = config.max_command_length;
     reconnect_delay = config.reconnect_initial;
     in_flight.reserve(config.window * 2);
+    if (config.tls) {
+      tls_ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+      tls_ctx->set_options(asio::ssl::context::default_workarounds |
+                           asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                           asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+      error_code ec;
+      if (config.tls_ca_file.empty()) {
+        tls_ctx->set_default_verify_paths(ec);
+      } else {
+        tls_ctx->load_verify_file(config.tls_ca_file, ec);
+      }
+      tls_ctx->set_verify_mode(asio::ssl::verify_peer);
+      tls_config_error = ec ? "TLS CA file unusable" : "";
+    }
+  }
+
+  // Runs `f` with the stream to use for this connection: TLS on top of the socket, or the
+  // socket itself. Handlers keep a TLS stream alive through the shared_ptr they capture.
+  template <class F>
+  void withStream(F&& f) {
+    if (tls) {
+      f(*tls, tls);
+    } else {
+      f(socket, std::shared_ptr<TlsStream>());
+    }
   }
 
   // ---- lifecycle ----
@@ -122,6 +151,9 @@ struct SmppClient::Impl : std::enable_shared_from_this<SmppClient::Impl> {
   std::shared_ptr<TokenBucket> bucket;
   CodecOptions codec;
   tcp::socket socket;
+  std::shared_ptr<asio::ssl::context> tls_ctx;
+  std::shared_ptr<TlsStream> tls;  // per connection, when config.tls
+  std::string tls_config_error;
   tcp::resolver resolver;
   asio::steady_timer tick_timer;
   asio::steady_timer pause_timer;
@@ -201,8 +233,22 @@ void SmppClient::Impl::onConnected(uint64_t g, const error_code& ec) {
   if (in_buf.size() < config.max_command_length + kReadChunk) {
     in_buf.resize(config.max_command_length + kReadChunk);
   }
-  sendBind();
-  doRead();
+  if (!tls_ctx) {
+    sendBind();
+    return doRead();
+  }
+  if (!tls_config_error.empty()) return closeLink(LinkEvent::Disconnected, tls_config_error);
+  tls = std::make_shared<TlsStream>(socket, *tls_ctx);
+  SSL_set_tlsext_host_name(tls->native_handle(), config.host.c_str());
+  tls->set_verify_callback(asio::ssl::host_name_verification(config.host));
+  tls->async_handshake(asio::ssl::stream_base::client,
+                       [self = shared_from_this(), g, stream = tls](const error_code& hec) {
+                         if (g != self->gen) return;
+                         if (hec) return self->closeLink(LinkEvent::Disconnected,
+                                                        "TLS handshake failed");
+                         self->sendBind();
+                         self->doRead();
+                       });
 }
 
 void SmppClient::Impl::sendBind() {
@@ -232,6 +278,10 @@ void SmppClient::Impl::reportUnknownInFlight() {
   std::sort(lost.begin(), lost.end(),
             [](const InFlight& a, const InFlight& b) { return a.order < b.order; });
   const auto now = Clock::now();
+  bumpStats([&](SmppClientStats& s) {
+    s.unknown += lost.size();
+    s.in_flight = 0;
+  });
   for (auto& e : lost) {
     SubmitOutcome o;
     o.ref = e.msg.ref;
@@ -240,10 +290,6 @@ void SmppClient::Impl::reportUnknownInFlight() {
     o.throttled = e.throttled;
     handler.onSubmitResult(o);
   }
-  bumpStats([&](SmppClientStats& s) {
-    s.unknown += lost.size();
-    s.in_flight = 0;
-  });
 }
 
 void SmppClient::Impl::closeLink(LinkEvent event, std::string_view why) {
@@ -253,6 +299,7 @@ void SmppClient::Impl::closeLink(LinkEvent event, std::string_view why) {
   resolver.cancel();
   socket.shutdown(tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
+  tls.reset();  // pending handlers hold their own reference
   pause_timer.cancel();
   tick_timer.cancel();
   pause_armed = false;
@@ -264,11 +311,12 @@ void SmppClient::Impl::closeLink(LinkEvent event, std::string_view why) {
   reportUnknownInFlight();
   bumpStats([&](SmppClientStats& s) {
     s.bound = false;
-    if (was_bound) ++s.disconnects;
+    if (was_bound && !stopping) ++s.disconnects;
     if (event == LinkEvent::BindRefused) ++s.bind_failures;
   });
-  handler.onLinkEvent(event, why);
+  // A close we asked for (stop) is reported once, as Stopped, not as a link failure.
   if (stopping) return finishStop();
+  handler.onLinkEvent(event, why);
   scheduleReconnect();
 }
 
@@ -334,10 +382,13 @@ void SmppClient::Impl::doRead() {
   if (in_buf.size() - in_len < kReadChunk / 2) in_buf.resize(in_len + kReadChunk);
   reading = true;
   const uint64_t g = gen;
-  socket.async_read_some(asio::buffer(in_buf.data() + in_len, in_buf.size() - in_len),
-                         [self = shared_from_this(), g](const error_code& ec, std::size_t n) {
-                           self->onRead(g, ec, n);
-                         });
+  withStream([&](auto& stream, std::shared_ptr<TlsStream> keep) {
+    stream.async_read_some(
+        asio::buffer(in_buf.data() + in_len, in_buf.size() - in_len),
+        [self = shared_from_this(), g, keep](const error_code& ec, std::size_t n) {
+          self->onRead(g, ec, n);
+        });
+  });
 }
 
 void SmppClient::Impl::onRead(uint64_t g, const error_code& ec, std::size_t n) {
@@ -387,10 +438,12 @@ void SmppClient::Impl::flush() {
   out_flight.clear();
   out_flight.swap(out_);
   const uint64_t g = gen;
-  asio::async_write(socket, asio::buffer(out_flight),
-                    [self = shared_from_this(), g](const error_code& ec, std::size_t) {
-                      self->onWrite(g, ec);
-                    });
+  withStream([&](auto& stream, std::shared_ptr<TlsStream> keep) {
+    asio::async_write(stream, asio::buffer(out_flight),
+                      [self = shared_from_this(), g, keep](const error_code& ec, std::size_t) {
+                        self->onWrite(g, ec);
+                      });
+  });
 }
 
 void SmppClient::Impl::onWrite(uint64_t g, const error_code& ec) {
@@ -416,11 +469,11 @@ void SmppClient::Impl::handleDecodeError(const DecodeError& err) {
       o.kind = SubmitOutcomeKind::Unknown;
       o.latency = Clock::now() - it->second.first_sent;
       in_flight.erase(it);
-      handler.onSubmitResult(o);
-      bumpStats([](SmppClientStats& s) {
+      bumpStats([&](SmppClientStats& s) {
         ++s.unknown;
-        --s.in_flight;
+        s.in_flight = static_cast<uint32_t>(in_flight.size());
       });
+      handler.onSubmitResult(o);
     }
     return;
   }
@@ -545,7 +598,7 @@ void SmppClient::Impl::handleSubmitResp(const Pdu& pdu, uint32_t status,
   } else {
     o.kind = SubmitOutcomeKind::Rejected;
   }
-  handler.onSubmitResult(o);
+  // Stats first, so a handler that reads them sees its own outcome counted.
   bumpStats([&](SmppClientStats& s) {
     if (cls == StatusClass::Success) {
       ++s.accepted;
@@ -554,6 +607,7 @@ void SmppClient::Impl::handleSubmitResp(const Pdu& pdu, uint32_t status,
     }
     s.in_flight = static_cast<uint32_t>(in_flight.size());
   });
+  handler.onSubmitResult(o);
 }
 
 void SmppClient::Impl::armPause(Clock::time_point until) {
@@ -619,8 +673,8 @@ void SmppClient::Impl::pump() {
       o.kind = SubmitOutcomeKind::Rejected;
       o.status = static_cast<uint32_t>(CommandStatus::InvalidMessageLength);
       o.status_class = StatusClass::Permanent;
-      handler.onSubmitResult(o);
       bumpStats([](SmppClientStats& st) { ++st.rejected; });
+      handler.onSubmitResult(o);
       continue;
     }
     in_flight.emplace(s, std::move(entry));
@@ -662,6 +716,10 @@ void SmppClient::Impl::onTick(uint64_t g) {
         }
         std::sort(lost.begin(), lost.end(),
                   [](const InFlight& a, const InFlight& b) { return a.order < b.order; });
+        bumpStats([&](SmppClientStats& st) {
+          st.unknown += lost.size();
+          st.in_flight = static_cast<uint32_t>(in_flight.size());
+        });
         for (auto& e : lost) {
           SubmitOutcome o;
           o.ref = e.msg.ref;
@@ -670,10 +728,6 @@ void SmppClient::Impl::onTick(uint64_t g) {
           o.throttled = e.throttled;
           handler.onSubmitResult(o);
         }
-        bumpStats([&](SmppClientStats& st) {
-          st.unknown += lost.size();
-          st.in_flight = static_cast<uint32_t>(in_flight.size());
-        });
         pump();
       }
       // Keepalive and dead-link detection.

@@ -58,6 +58,10 @@ struct SmppClientConfig {
   std::chrono::milliseconds throttle_backoff_max{2'000};
   std::chrono::milliseconds unbind_timeout{3'000};
   std::size_t write_buffer_limit = 1 << 20;  // bytes queued before reading pauses
+  // TLS (SMPP over TLS, as some SMSCs and aggregators offer). The peer certificate is always
+  // verified against `tls_ca_file` (PEM; empty: the system's trust store) and `host`.
+  bool tls = false;
+  std::string tls_ca_file;
   uint32_t max_command_length = 64 * 1024;
 };
 
@@ -93,6 +97,9 @@ struct SubmitOutcome {
   uint32_t throttled = 0;                         // times this submit was throttled
 };
 
+// Bound: a bind succeeded. BindRefused: the SMSC refused (detail: the status name) or the bind
+// timed out. Disconnected: the link failed (detail says how); the client reconnects.
+// Stopped: stop() completed; reported once, with no Disconnected before it.
 enum class LinkEvent : uint8_t { Bound, BindRefused, Disconnected, Stopped };
 
 // Called on the client's strand. Implementations must be quick and must not call back into

@@ -12,6 +12,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -32,6 +34,7 @@ namespace liaison::smpp {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
+using TlsStream = asio::ssl::stream<tcp::socket&>;
 
 namespace {
 class SimConnection;
@@ -63,6 +66,7 @@ struct SmscSimulator::Impl : std::enable_shared_from_this<SmscSimulator::Impl> {
   asio::strand<asio::io_context::executor_type> strand;
   SmscSimulatorConfig config;
   tcp::acceptor acceptor;
+  std::shared_ptr<asio::ssl::context> tls_ctx;  // when config.tls_cert_file is set
   std::mt19937_64 rng;
   uint16_t bound_port = 0;
   bool stopped = false;
@@ -87,7 +91,14 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
     error_code ignored;
     socket_.set_option(tcp::no_delay(true), ignored);
     in_.resize(256 * 1024);
-    doRead();
+    if (!sim_->tls_ctx) return doRead();
+    tls_ = std::make_unique<TlsStream>(socket_, *sim_->tls_ctx);
+    tls_->async_handshake(asio::ssl::stream_base::server,
+                          asio::bind_executor(sim_->strand,
+                                              [self = shared_from_this()](const error_code& ec) {
+                                                if (ec) return self->close();
+                                                self->doRead();
+                                              }));
   }
 
   bool canReceive() const { return bound_ && mode_ != CommandId::BindTransmitter; }
@@ -138,12 +149,15 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
   void doRead() {
     if (closed_) return;
     if (in_.size() - in_len_ < 32 * 1024) in_.resize(in_len_ + 128 * 1024);
-    socket_.async_read_some(asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
-                            asio::bind_executor(sim_->strand, [self = shared_from_this()](
-                                                                  const error_code& ec,
-                                                                  std::size_t n) {
-                              self->onRead(ec, n);
-                            }));
+    auto done = asio::bind_executor(
+        sim_->strand,
+        [self = shared_from_this()](const error_code& ec, std::size_t n) { self->onRead(ec, n); });
+    auto buffer = asio::buffer(in_.data() + in_len_, in_.size() - in_len_);
+    if (tls_) {
+      tls_->async_read_some(buffer, std::move(done));
+    } else {
+      socket_.async_read_some(buffer, std::move(done));
+    }
   }
 
   void onRead(const error_code& ec, std::size_t n) {
@@ -406,16 +420,21 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
     writing_ = true;
     flight_.clear();
     flight_.swap(out_);
-    asio::async_write(socket_, asio::buffer(flight_),
-                      asio::bind_executor(sim_->strand, [self = shared_from_this()](
-                                                            const error_code& ec, std::size_t) {
-                        self->writing_ = false;
-                        if (ec) return self->close();
-                        self->flush();
-                      }));
+    auto done = asio::bind_executor(
+        sim_->strand, [self = shared_from_this()](const error_code& ec, std::size_t) {
+          self->writing_ = false;
+          if (ec) return self->close();
+          self->flush();
+        });
+    if (tls_) {
+      asio::async_write(*tls_, asio::buffer(flight_), std::move(done));
+    } else {
+      asio::async_write(socket_, asio::buffer(flight_), std::move(done));
+    }
   }
 
   tcp::socket socket_;
+  std::unique_ptr<TlsStream> tls_;
   std::shared_ptr<SmscSimulator::Impl> sim_;
   asio::steady_timer drop_timer_;
   asio::steady_timer delay_timer_;
@@ -469,6 +488,13 @@ SmscSimulator::~SmscSimulator() { stop(); }
 
 std::error_code SmscSimulator::start() {
   error_code ec;
+  if (!impl_->config.tls_cert_file.empty()) {
+    auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->use_certificate_chain_file(impl_->config.tls_cert_file, ec);
+    if (!ec) ctx->use_private_key_file(impl_->config.tls_key_file, asio::ssl::context::pem, ec);
+    if (ec) return ec;
+    impl_->tls_ctx = std::move(ctx);
+  }
   auto address = asio::ip::make_address(impl_->config.address, ec);
   if (ec) return ec;
   tcp::endpoint ep(address, impl_->config.port);

@@ -27,6 +27,8 @@ struct SmscSimulatorConfig {
   std::string system_id;  // empty: accept any credentials
   std::string password;
   uint64_t seed = 1;
+  std::string tls_cert_file;  // PEM certificate chain: serve SMPP over TLS when set
+  std::string tls_key_file;   // PEM private key
 
   // Faults, applied per submit_sm in this order (shares are probabilities in [0, 1]).
   double swallow_share = 0;   // no response at all

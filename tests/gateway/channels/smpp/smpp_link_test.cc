@@ -21,6 +21,7 @@
 #include "channels/smpp/smpp_client.h"
 #include "channels/smpp/smsc_simulator.h"
 #include "channels/smpp/token_bucket.h"
+#include "temp_dir.h"
 
 namespace liaison::smpp {
 namespace {
@@ -237,6 +238,23 @@ TEST_F(SmppLinkTest, TransmitterAndReceiverPairCarryReceiptsOnTheReceiver) {
   EXPECT_EQ(sim_->stats().submits, 300u);
 }
 
+TEST_F(SmppLinkTest, SeveralBindsOfOneAccountShareTheWorkAndTheRate) {
+  startSimulator();
+  Outbox& box = outbox(3000);
+  auto bucket = std::make_shared<TokenBucket>(0, 1);  // shared; unlimited here
+  auto cfg = clientConfig();
+  cfg.window = 10;
+  auto& a = startClient(box, cfg, bucket);
+  auto& b = startClient(box, cfg, bucket);
+  run();
+  ASSERT_TRUE(box.waitFor([](Outbox& o) { return o.accepted_.size() == 3000; }));
+  EXPECT_GT(a.stats().accepted, 0u);
+  EXPECT_GT(b.stats().accepted, 0u);
+  EXPECT_EQ(a.stats().accepted + b.stats().accepted, 3000u);
+  EXPECT_EQ(sim_->stats().binds, 2u);
+  EXPECT_LE(box.max_in_flight_, 20u);
+}
+
 TEST_F(SmppLinkTest, ThrottleStormSlowsDownButFailsNothing) {
   SmscSimulatorConfig sc;
   sc.throttle_share = 0.5;
@@ -410,6 +428,53 @@ TEST_F(SmppLinkTest, StopUnbindsGracefully) {
   ASSERT_TRUE(box.waitFor([](Outbox& b) { return b.count(LinkEvent::Stopped) == 1; }));
   EXPECT_EQ(sim_->stats().unbinds, 1u);
   EXPECT_EQ(box.unknown_, 0u);
+}
+
+// A self-signed certificate for 127.0.0.1, made with the openssl command at test time.
+bool makeCertificate(const liaison::testing::TempDir& dir, const std::string& name) {
+  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+                          " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+                          dir.file(name + ".key") + " -out " + dir.file(name + ".pem") +
+                          " >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+TEST_F(SmppLinkTest, TlsLinkWithAVerifiedCertificate) {
+  liaison::testing::TempDir dir;
+  ASSERT_TRUE(makeCertificate(dir, "smsc")) << "the openssl command is needed (scripts/setup)";
+  SmscSimulatorConfig sc;
+  sc.tls_cert_file = dir.file("smsc.pem");
+  sc.tls_key_file = dir.file("smsc.key");
+  startSimulator(sc);
+  Outbox& box = outbox(500);
+  auto cfg = clientConfig();
+  cfg.tls = true;
+  cfg.tls_ca_file = dir.file("smsc.pem");
+  startClient(box, cfg);
+  run();
+  ASSERT_TRUE(box.waitFor([](Outbox& b) { return b.receipted_.size() == 500; }))
+      << box.lastDetail(LinkEvent::Disconnected);
+  EXPECT_EQ(box.unknown_, 0u);
+}
+
+TEST_F(SmppLinkTest, TlsRefusesACertificateItCannotVerify) {
+  liaison::testing::TempDir dir;
+  ASSERT_TRUE(makeCertificate(dir, "smsc"));
+  ASSERT_TRUE(makeCertificate(dir, "other"));
+  SmscSimulatorConfig sc;
+  sc.tls_cert_file = dir.file("smsc.pem");
+  sc.tls_key_file = dir.file("smsc.key");
+  startSimulator(sc);
+  Outbox& box = outbox(10);
+  auto cfg = clientConfig();
+  cfg.tls = true;
+  cfg.tls_ca_file = dir.file("other.pem");  // trusts a different certificate
+  startClient(box, cfg);
+  run();
+  ASSERT_TRUE(box.waitFor([](Outbox& b) { return b.count(LinkEvent::Disconnected) >= 2; }));
+  EXPECT_EQ(box.lastDetail(LinkEvent::Disconnected), "TLS handshake failed");
+  EXPECT_EQ(sim_->stats().binds, 0u);
+  EXPECT_EQ(box.handed_out_, 0u);
 }
 
 }  // namespace
