@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <chrono>
 #include <deque>
 #include <string>
@@ -348,6 +350,8 @@ struct OddCase {
   const char* text;  // for Complete
   bool concat_ignored;
 };
+// Readable test names in CTest (gtest prints unknown structs as raw bytes).
+void PrintTo(const OddCase& c, std::ostream* os) { *os << c.label; }
 
 class MoReassemblerOdd : public ::testing::TestWithParam<OddCase> {};
 

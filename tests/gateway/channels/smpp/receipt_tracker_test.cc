@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -60,6 +62,8 @@ struct IdCase {
   const char* submit_id;
   const char* receipt_id;
 };
+// Readable test names in CTest (gtest prints unknown structs as raw bytes).
+void PrintTo(const IdCase& c, std::ostream* os) { *os << c.label; }
 
 class ReceiptTrackerIdForms : public ::testing::TestWithParam<IdCase> {};
 
@@ -157,6 +161,8 @@ struct DerivedCase {
   std::vector<Step> steps;
   uint64_t tracked_after;
 };
+// Readable test names in CTest (gtest prints unknown structs as raw bytes).
+void PrintTo(const DerivedCase& c, std::ostream* os) { *os << c.label; }
 
 class ReceiptTrackerDerived : public ::testing::TestWithParam<DerivedCase> {};
 
