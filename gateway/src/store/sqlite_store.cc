@@ -14,8 +14,12 @@ namespace liaison::gateway::store {
 namespace {
 
 // Migration N (1-based) brings user_version from N-1 to N. Never edit a shipped entry;
-// append a new one. tests/gateway/store keeps databases made by earlier versions.
-constexpr std::array<std::string_view, 1> kMigrations = {
+// append a new one. tests/gateway/store pins each shipped text and upgrades old databases.
+//
+// Portable SQL: every statement here has a direct PostgreSQL spelling (INTEGER PRIMARY KEY ->
+// BIGINT GENERATED ALWAYS AS IDENTITY, REAL -> DOUBLE PRECISION, BLOB -> BYTEA); times are
+// INTEGER Unix seconds, not dialect-specific date types.
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -23,12 +27,77 @@ CREATE TABLE meta (
 );
 INSERT INTO meta(key, value) VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 )sql",
+    // 2: contacts, their groups, custom fields and consents; saved segments.
+    R"sql(
+CREATE TABLE contacts (
+  id                   INTEGER PRIMARY KEY,
+  tenant_id            TEXT    NOT NULL,
+  phone_e164           TEXT    NOT NULL,
+  display_name         TEXT,
+  language             TEXT,
+  country              TEXT,
+  region               TEXT,
+  city                 TEXT,
+  time_zone            TEXT,
+  time_zone_overridden INTEGER NOT NULL DEFAULT 0,
+  status               INTEGER NOT NULL DEFAULT 1 CHECK (status IN (1, 2, 3)),
+  created_at           INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL,
+  UNIQUE (tenant_id, phone_e164)
+);
+-- Segment counts: equality on country and language seeks these; status last so counts of
+-- reachable (active) contacts are answered from the index alone.
+CREATE INDEX contacts_by_country ON contacts(tenant_id, country, language, status);
+CREATE INDEX contacts_by_language ON contacts(tenant_id, language, status);
+CREATE INDEX contacts_by_status ON contacts(tenant_id, status);
+
+CREATE TABLE contact_groups (
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  name       TEXT    NOT NULL,
+  PRIMARY KEY (contact_id, name)
+);
+CREATE INDEX contact_groups_by_name ON contact_groups(name, contact_id);
+
+-- One row per value: a multi-valued field (skills) has several rows with the same key.
+CREATE TABLE contact_fields (
+  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  key        TEXT    NOT NULL,
+  value_text TEXT    NOT NULL,
+  value_num  REAL,
+  PRIMARY KEY (contact_id, key, value_text)
+);
+CREATE INDEX contact_fields_by_text ON contact_fields(key, value_text, contact_id);
+CREATE INDEX contact_fields_by_num ON contact_fields(key, value_num, contact_id)
+  WHERE value_num IS NOT NULL;
+
+CREATE TABLE consents (
+  id              INTEGER PRIMARY KEY,
+  contact_id      INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  given_at        INTEGER NOT NULL,
+  channel         INTEGER NOT NULL,
+  wording_version TEXT    NOT NULL,
+  language        TEXT,
+  recorded_by     TEXT,
+  withdrawn_at    INTEGER,
+  UNIQUE (contact_id, given_at, channel, wording_version)
+);
+
+CREATE TABLE segments (
+  id         INTEGER PRIMARY KEY,
+  tenant_id  TEXT    NOT NULL,
+  name       TEXT    NOT NULL,
+  filter     BLOB    NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+)sql",
 };
 
-void exec(sqlite3* db, std::string_view sql, std::string_view what) {
+void exec(Database& db, std::string_view sql, std::string_view what) {
   char* err = nullptr;
-  if (sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = std::string(what) + ": " + (err ? err : sqlite3_errmsg(db));
+  if (sqlite3_exec(db.handle(), std::string(sql).c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = std::string(what) + ": " + (err ? err : sqlite3_errmsg(db.handle()));
     sqlite3_free(err);
     throw std::runtime_error(msg);
   }
@@ -37,35 +106,41 @@ void exec(sqlite3* db, std::string_view sql, std::string_view what) {
 }  // namespace
 
 std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path) {
-  sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw,
                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                            nullptr);
+  auto db = std::make_unique<Database>(raw);
   if (rc != SQLITE_OK) {
-    std::string msg = "cannot open store '" + path + "': " +
-                      (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)) +
-                      " (check that the directory exists and is writable)";
-    sqlite3_close(db);
-    throw std::runtime_error(msg);
+    throw std::runtime_error("cannot open store '" + path + "': " +
+                             (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)) +
+                             " (check that the directory exists and is writable)");
   }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db));
-  sqlite3_busy_timeout(db, 5000);
-  exec(db, "PRAGMA journal_mode=WAL", "enabling WAL on '" + path + "'");
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), path));
+  sqlite3_busy_timeout(raw, 5000);
+  exec(*store->db_, "PRAGMA journal_mode=WAL", "enabling WAL on '" + path + "'");
   // FULL: a commit survives power loss; the API acknowledges only after it (promise 1).
-  exec(db, "PRAGMA synchronous=FULL", "setting synchronous");
-  exec(db, "PRAGMA foreign_keys=ON", "enabling foreign keys");
+  // See the header for where this is needed.
+  exec(*store->db_, "PRAGMA synchronous=FULL", "setting synchronous");
+  exec(*store->db_, "PRAGMA foreign_keys=ON", "enabling foreign keys");
   store->migrate();
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close_v2(db_); }
+SqliteStore::~SqliteStore() = default;
 
 int SqliteStore::latestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+std::string_view SqliteStore::migrationForTest(int version) {
+  if (version < 1 || version > latestSchemaVersion()) return {};
+  return kMigrations[static_cast<size_t>(version - 1)];
+}
 
 int SqliteStore::schemaVersion() const {
   sqlite3_stmt* stmt = nullptr;
   int version = -1;
-  if (sqlite3_prepare_v2(db_, "PRAGMA user_version", -1, &stmt, nullptr) == SQLITE_OK &&
+  if (sqlite3_prepare_v2(db_->handle(), "PRAGMA user_version", -1, &stmt, nullptr) ==
+          SQLITE_OK &&
       sqlite3_step(stmt) == SQLITE_ROW) {
     version = sqlite3_column_int(stmt, 0);
   }
@@ -82,21 +157,26 @@ void SqliteStore::migrate() {
                              "); upgrade liaison or use a copy of the older database");
   }
   for (int v = current; v < latestSchemaVersion(); ++v) {
-    exec(db_, "BEGIN IMMEDIATE", "starting migration");
+    exec(*db_, "BEGIN IMMEDIATE", "starting migration");
     try {
-      exec(db_, kMigrations[static_cast<size_t>(v)], "migration " + std::to_string(v + 1));
-      exec(db_, "PRAGMA user_version=" + std::to_string(v + 1), "recording schema version");
-      exec(db_, "COMMIT", "committing migration");
+      exec(*db_, kMigrations[static_cast<size_t>(v)], "migration " + std::to_string(v + 1));
+      exec(*db_, "PRAGMA user_version=" + std::to_string(v + 1), "recording schema version");
+      exec(*db_, "COMMIT", "committing migration");
     } catch (...) {
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
     }
   }
 }
 
 bool SqliteStore::writable() const {
-  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) return false;
-  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  // The writer itself may be inside a transaction (an import): it holds the lock, so it can
+  // write; starting a nested transaction here would fail and report a false "not ready".
+  if (db_->inTransaction()) return true;
+  if (sqlite3_exec(db_->handle(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return false;
+  }
+  sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
   return true;
 }
 

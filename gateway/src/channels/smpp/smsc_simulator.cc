@@ -269,14 +269,15 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
           std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(id));
           SubmitSmResp resp;
           resp.message_id = hex;
+          const bool receipt = cfg.receipts && (sm->registered_delivery & 0x03) != 0;
+          // Some SMSCs emit the receipt before the submit_sm_resp; the knob reproduces it.
+          if (receipt && cfg.receipt_before_response) sendReceipt(id, hex, *sm);
           respond(makePdu(resp, pdu.sequence_number));
           {
             std::lock_guard lock(sim_->snapshot_mu);
             ++st.accepted;
           }
-          if (cfg.receipts && (sm->registered_delivery & 0x03) != 0) {
-            sendReceipt(id, hex, *sm);
-          }
+          if (receipt && !cfg.receipt_before_response) sendReceipt(id, hex, *sm);
         }
         if (cfg.drop_after_submits && submits_here_ >= cfg.drop_after_submits) {
           flush();

@@ -47,6 +47,7 @@ struct SmscSimulatorConfig {
   std::chrono::milliseconds receipt_delay{0};
   bool receipt_ids_decimal = false;  // receipts name the id in decimal, responses in hex
   std::string receipt_stat = "DELIVRD";
+  bool receipt_before_response = false;  // write the receipt ahead of the submit_sm_resp
 
   bool record_submits = true;  // keep a count per distinct short_message (for duplicate checks)
 };

@@ -479,3 +479,22 @@ TEST_F(SmppLinkTest, TlsRefusesACertificateItCannotVerify) {
 
 }  // namespace
 }  // namespace liaison::smpp
+
+namespace liaison::smpp {
+namespace {
+
+// The receipt is written before the submit_sm_resp that names its id: the client still
+// reports every outcome and hands every receipt to the handler (the tracker matches them).
+TEST_F(SmppLinkTest, ReceiptsBeforeResponsesStillArrive) {
+  SmscSimulatorConfig sc;
+  sc.receipt_before_response = true;
+  startSimulator(sc);
+  Outbox& box = outbox(200);
+  startClient(box, clientConfig());
+  run();
+  ASSERT_TRUE(box.waitFor([](Outbox& b) { return b.accepted_.size() == 200 && b.receipts_ == 200; }));
+  EXPECT_EQ(box.unknown_, 0u);
+}
+
+}  // namespace
+}  // namespace liaison::smpp
