@@ -6,7 +6,7 @@
 #include "outreach/text_normalizer.h"
 
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 
 const char* keywordName(Keyword k) {
   switch (k) {
@@ -82,4 +82,4 @@ Keyword KeywordRouter::classify(std::string_view message_utf8) const {
   return strong_stop_.count(text.substr(0, space)) ? Keyword::Stop : Keyword::None;
 }
 
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach

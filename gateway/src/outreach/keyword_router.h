@@ -13,7 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 
 enum class Keyword { None, Stop, Start, Help };
 const char* keywordName(Keyword k);
@@ -43,4 +43,4 @@ class KeywordRouter {
   std::unordered_set<std::string> strong_stop_;     // stop words that count as a first word
 };
 
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach

@@ -10,7 +10,7 @@
 
 #include "outreach/text_normalizer.h"
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 
 namespace {
 
@@ -441,4 +441,4 @@ PollStep PollEngine::onReply(PollSession& session, std::string_view reply_utf8,
   return out;
 }
 
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach

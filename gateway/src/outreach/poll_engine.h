@@ -18,7 +18,7 @@
 
 #include "liaison/v1/campaigns.pb.h"
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 
 // A typed answer to one question.
 struct PollAnswer {
@@ -101,4 +101,4 @@ class PollEngine {
   std::unordered_map<std::string, std::unordered_map<std::string, bool>> yes_no_;  // per question
 };
 
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach

@@ -7,7 +7,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 
 std::string normalizeAnswer(std::string_view utf8) {
   if (utf8.size() > kMaxNormalizedInput) utf8 = utf8.substr(0, kMaxNormalizedInput);
@@ -50,9 +50,9 @@ std::string normalizeAnswer(std::string_view utf8) {
   return result;
 }
 
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 
 std::string normalizeDigits(std::string_view utf8) {
   if (utf8.size() > kMaxNormalizedInput) utf8 = utf8.substr(0, kMaxNormalizedInput);
@@ -75,4 +75,4 @@ std::string normalizeDigits(std::string_view utf8) {
   return result;
 }
 
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach

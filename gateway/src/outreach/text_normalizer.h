@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 
 // NFKD, drop combining marks, Unicode case folding, decimal digits of every script to ASCII,
 // punctuation and symbols to spaces, runs of spaces collapsed, trimmed. Invalid UTF-8 becomes
@@ -17,12 +17,12 @@ std::string normalizeAnswer(std::string_view utf8);
 
 inline constexpr std::size_t kMaxNormalizedInput = 4096;
 
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 
 // Lighter form for numbers: decimal digits of every script to ASCII and white space removed;
 // '.', ',', '+' and '-' kept, letters kept. "١٢٫٥ kg" -> "12.5kg" (U+066B is a decimal point).
 std::string normalizeDigits(std::string_view utf8);
 
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach

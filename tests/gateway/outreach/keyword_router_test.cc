@@ -5,7 +5,7 @@
 
 #include <ostream>
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 namespace {
 
 struct Case {
@@ -62,4 +62,4 @@ TEST(KeywordRouter, DefaultsCanBeTurnedOff) {
 }
 
 }  // namespace
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach

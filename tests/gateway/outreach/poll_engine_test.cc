@@ -8,7 +8,7 @@
 
 #include <ostream>
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 namespace {
 
 using liaison::v1::Poll;
@@ -257,4 +257,4 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 }  // namespace
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach

@@ -5,7 +5,7 @@
 
 #include <ostream>
 
-namespace liaison::outreach {
+namespace liaison::gateway::outreach {
 namespace {
 
 struct Case {
@@ -52,4 +52,4 @@ TEST(NormalizeDigits, KeepsDecimalSeparators) {
 }
 
 }  // namespace
-}  // namespace liaison::outreach
+}  // namespace liaison::gateway::outreach
