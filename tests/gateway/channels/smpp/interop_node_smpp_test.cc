@@ -7,11 +7,6 @@
 // must be installed (scripts/setup runs `npm ci`); a missing node or package fails the test so
 // CI cannot silently lose the interop check.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <utility>  // before Asio
@@ -35,12 +30,12 @@
 
 #include "channels/smpp/delivery_receipt.h"
 #include "channels/smpp/smpp_client.h"
+#include "recording_handler.h"
+#include "child_process.h"
 
 #ifndef LIAISON_INTEROP_DIR
 #error "LIAISON_INTEROP_DIR must name tests/interop (set by tests/CMakeLists.txt)"
 #endif
-
-extern char** environ;
 
 namespace liaison::smpp {
 namespace {
@@ -67,83 +62,20 @@ std::string nodeExecutable() {
   return {};
 }
 
-// The node SMSC as a child process (argv, no shell). stdin and stdout are socketpairs rather
-// than pipes so that writing to a dead child fails with EPIPE (MSG_NOSIGNAL) instead of killing
-// the test with SIGPIPE. stderr is inherited, so the peer's diagnostics land in the test log.
-// The destructor closes stdin (the peer exits on EOF), waits a bounded time, then SIGKILLs and
-// reaps.
+// The node SMSC as a child process (see tests/support/child_process.h): commands on its
+// stdin, one line per answer on its stdout; it exits on stdin EOF.
 class NodeSmsc {
  public:
-  NodeSmsc() = default;
-  NodeSmsc(const NodeSmsc&) = delete;
-  NodeSmsc& operator=(const NodeSmsc&) = delete;
-  ~NodeSmsc() {
-    if (pid_ > 0 && !reaped_ && !stop(5s)) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (in_ >= 0) close(in_);
-    if (out_ >= 0) close(out_);
-  }
-
   // Starts `node smsc_server.js args...`; returns an error text, empty on success.
   std::string start(const std::string& node, const std::vector<std::string>& args) {
-    int in[2], out[2];
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) != 0) return "socketpair failed";
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out) != 0) {
-      close(in[0]);
-      close(in[1]);
-      return "socketpair failed";
-    }
     std::vector<std::string> argv{node, (fs::path(LIAISON_INTEROP_DIR) / "smsc_server.js")};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, in[1], STDIN_FILENO);  // dup2 clears CLOEXEC
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    const int rc = posix_spawn(&pid_, cargv[0], &actions, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(in[1]);
-    close(out[1]);
-    in_ = in[0];
-    out_ = out[0];
-    if (rc != 0) {
-      pid_ = -1;
-      return "cannot run " + node + ": " + std::strerror(rc);
-    }
-    return {};
+    return process_.start(argv);
   }
-
-  bool send(const std::string& line) {
-    const std::string data = line + "\n";
-    return ::send(in_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
-  }
-
-  // Next stdout line without '\n'; nullopt on EOF or timeout.
+  bool send(const std::string& line) { return process_.writeLine(line); }
   std::optional<std::string> readLine(std::chrono::milliseconds timeout = kWait) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      if (const auto nl = buffer_.find('\n'); nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          end - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      pollfd p{out_, POLLIN, 0};
-      if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return std::nullopt;
-      char buf[4096];
-      const ssize_t n = read(out_, buf, sizeof buf);
-      if (n <= 0) return std::nullopt;
-      buffer_.append(buf, static_cast<size_t>(n));
-    }
+    return process_.readLine(timeout);
   }
-
   // Asks for the peer's counters (one JSON line); null on timeout or garbage.
   nlohmann::json stats() {
     if (!send("STATS")) return nullptr;
@@ -151,33 +83,18 @@ class NodeSmsc {
     if (!line) return nullptr;
     return nlohmann::json::parse(*line, nullptr, /*allow_exceptions=*/false);
   }
-
   // Closes stdin and waits for the exit; the exit code, -signal, or nullopt on timeout.
   std::optional<int> stop(std::chrono::milliseconds timeout) {
-    if (pid_ <= 0) return std::nullopt;
-    if (in_ >= 0) shutdown(in_, SHUT_WR);
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        reaped_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-    return std::nullopt;
+    return process_.closeAndWait(timeout);
   }
 
  private:
-  pid_t pid_ = -1;
-  int in_ = -1, out_ = -1;
-  bool reaped_ = false;
-  std::string buffer_;
+  liaison::testing::ChildProcess process_;
 };
 
 // The outreach side as a test double (as in smpp_link_test.cc): numbered messages out,
 // receipts matched back to them by message id, MO texts and link events recorded.
-class Outbox : public SmppClientHandler {
+class Outbox : public RecordingHandler<Outbox> {
  public:
   explicit Outbox(uint64_t count = 0) : to_send_(count) {}
 
@@ -236,38 +153,14 @@ class Outbox : public SmppClientHandler {
     return CommandStatus::Ok;
   }
 
-  void onLinkEvent(LinkEvent event, std::string_view detail) override {
-    std::lock_guard lock(mu_);
-    events_.emplace_back(event, std::string(detail));
-    cv_.notify_all();
-  }
 
-  template <class Pred>
-  bool waitFor(Pred pred, std::chrono::milliseconds timeout = kWait) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [&] { return pred(*this); });
-  }
-  int count(LinkEvent e) const {
-    int n = 0;
-    for (const auto& [ev, d] : events_) n += ev == e;
-    return n;
-  }
-  std::string lastDetail(LinkEvent e) const {
-    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
-      if (it->first == e) return it->second;
-    }
-    return {};
-  }
 
-  std::mutex mu_;
-  std::condition_variable cv_;
   uint64_t to_send_;
   uint64_t handed_out_ = 0, outcomes_ = 0, max_in_flight_ = 0, rejected_ = 0, unknown_ = 0;
   uint64_t receipts_ = 0, well_formed_receipts_ = 0, other_pdus_ = 0;
   std::set<uint64_t> accepted_, receipted_;
   std::map<std::string, uint64_t> ids_;
   std::vector<std::string> unmatched_, mo_;
-  std::vector<std::pair<LinkEvent, std::string>> events_;
 };
 
 class NodeSmppInteropTest : public ::testing::Test {

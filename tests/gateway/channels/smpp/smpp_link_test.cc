@@ -19,6 +19,7 @@
 
 #include "channels/smpp/delivery_receipt.h"
 #include "channels/smpp/smpp_client.h"
+#include "recording_handler.h"
 #include "channels/smpp/smsc_simulator.h"
 #include "channels/smpp/token_bucket.h"
 #include "temp_dir.h"
@@ -30,7 +31,7 @@ using namespace std::chrono_literals;
 
 // The outreach side as a test double: a queue of numbered messages; with `resend_unknown`
 // it requeues Unknown outcomes (at-least-once), as a notice campaign would.
-class Outbox : public SmppClientHandler {
+class Outbox : public RecordingHandler<Outbox> {
  public:
   explicit Outbox(int count = 0, bool resend_unknown = false) : resend_unknown_(resend_unknown) {
     for (int i = 0; i < count; ++i) queue_.push_back(static_cast<uint64_t>(i));
@@ -88,31 +89,8 @@ class Outbox : public SmppClientHandler {
     return CommandStatus::Ok;
   }
 
-  void onLinkEvent(LinkEvent event, std::string_view detail) override {
-    std::lock_guard lock(mu_);
-    events_.emplace_back(event, std::string(detail));
-    cv_.notify_all();
-  }
 
-  template <class Pred>
-  bool waitFor(Pred pred, std::chrono::milliseconds timeout = 20s) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [&] { return pred(*this); });
-  }
-  int count(LinkEvent e) const {
-    int n = 0;
-    for (const auto& [ev, d] : events_) n += ev == e;
-    return n;
-  }
-  std::string lastDetail(LinkEvent e) const {
-    for (auto it = events_.rbegin(); it != events_.rend(); ++it) {
-      if (it->first == e) return it->second;
-    }
-    return {};
-  }
 
-  std::mutex mu_;
-  std::condition_variable cv_;
   bool resend_unknown_;
   std::deque<uint64_t> queue_;
   uint64_t handed_out_ = 0, outcomes_ = 0, max_in_flight_ = 0, unknown_ = 0;
@@ -121,7 +99,6 @@ class Outbox : public SmppClientHandler {
   std::map<std::string, uint64_t> ids_;
   std::vector<std::pair<uint64_t, uint32_t>> rejected_;
   std::vector<std::string> mo_;
-  std::vector<std::pair<LinkEvent, std::string>> events_;
 };
 
 // Polls a condition that no handler notifies (simulator counters).
