@@ -12,7 +12,7 @@
 
 namespace {
 
-using namespace liaison::smpp;
+using namespace liaison::gateway::smpp;
 
 SubmitSm sampleSubmit() {
   SubmitSm sm;
@@ -65,14 +65,14 @@ const char* sampleText(int64_t which) {
 
 void BM_SmsEncodeText(benchmark::State& state) {
   const char* text = sampleText(state.range(0));
-  for (auto _ : state) benchmark::DoNotOptimize(liaison::sms::encodeText(text));
+  for (auto _ : state) benchmark::DoNotOptimize(liaison::gateway::sms::encodeText(text));
   state.SetLabel(state.range(0) == 0 ? "english" : state.range(0) == 1 ? "turkish" : "hindi");
 }
 BENCHMARK(BM_SmsEncodeText)->Arg(0)->Arg(1)->Arg(2);
 
 void BM_SmsAnalyzeText(benchmark::State& state) {
   const char* text = sampleText(state.range(0));
-  for (auto _ : state) benchmark::DoNotOptimize(liaison::sms::analyzeText(text));
+  for (auto _ : state) benchmark::DoNotOptimize(liaison::gateway::sms::analyzeText(text));
 }
 BENCHMARK(BM_SmsAnalyzeText)->Arg(0)->Arg(1)->Arg(2);
 

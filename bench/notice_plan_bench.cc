@@ -92,20 +92,20 @@ struct LanguageText {
 LanguageText prepareText(const std::string& body) {
   LanguageText t;
   t.body = body;
-  const liaison::sms::AnalyzeResult a = liaison::sms::analyzeText(body);
+  const liaison::gateway::sms::AnalyzeResult a = liaison::gateway::sms::analyzeText(body);
   if (!a.ok()) {
     std::fprintf(stderr, "analyzeText: %s\n", a.message.c_str());
     std::exit(1);
   }
   // Encoded once per language, as the dispatcher will need the segments; here it checks that
   // the analysis and the encoder agree.
-  const liaison::sms::EncodeResult e = liaison::sms::encodeText(body);
+  const liaison::gateway::sms::EncodeResult e = liaison::gateway::sms::encodeText(body);
   if (!e.ok() || e.segments.size() != a.info.segments) {
     std::fprintf(stderr, "encodeText disagrees with analyzeText\n");
     std::exit(1);
   }
   const auto& choice = a.info.choice;
-  t.encoding = choice.encoding == liaison::sms::Encoding::Ucs2 ? store::OutboxEncoding::Ucs2
+  t.encoding = choice.encoding == liaison::gateway::sms::Encoding::Ucs2 ? store::OutboxEncoding::Ucs2
                : choice.nationalIeOctets() > 0                 ? store::OutboxEncoding::Gsm7National
                                                                : store::OutboxEncoding::Gsm7;
   t.segments = static_cast<int>(a.info.segments);

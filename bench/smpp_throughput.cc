@@ -32,7 +32,7 @@
 #include "channels/smpp/smpp_client.h"
 #include "channels/smpp/smsc_simulator.h"
 
-using namespace liaison::smpp;
+using namespace liaison::gateway::smpp;
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 

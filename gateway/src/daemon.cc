@@ -19,6 +19,7 @@
 #include <system_error>
 
 #include "api/http_server.h"
+#include "liaison/sync/assert.h"
 #include "api/router.h"
 #include "store/sqlite_store.h"
 #include "util/log.h"
@@ -27,6 +28,9 @@ namespace liaison::gateway {
 
 int runDaemon(const DaemonOptions& options,
               const std::function<void(uint16_t, std::function<void()>)>& on_ready) {
+  sync::setBugHandler([](const char* what, const char* file, int line) {
+    log::error("bug", {{"what", what}, {"file", file}, {"line", std::to_string(line)}});
+  });
   std::error_code fs_ec;
   std::filesystem::create_directories(options.data_dir, fs_ec);
   if (fs_ec) {

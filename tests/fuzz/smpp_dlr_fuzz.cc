@@ -25,26 +25,26 @@ bool inside(std::string_view part, std::string_view whole) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (auto r = liaison::smpp::parseDeliveryReceiptText(text)) {
+  if (auto r = liaison::gateway::smpp::parseDeliveryReceiptText(text)) {
     check(inside(r->message_id, text) && inside(r->stat, text) && inside(r->err, text));
     check(!r->message_id.empty() || !r->stat.empty());
-    (void)liaison::smpp::isFinal(r->state);
-    (void)liaison::smpp::messageStateName(r->state);
+    (void)liaison::gateway::smpp::isFinal(r->state);
+    (void)liaison::gateway::smpp::messageStateName(r->state);
   }
 
-  liaison::smpp::DeliverSm pdu;
-  if (size <= liaison::smpp::kMaxShortMessage) {
+  liaison::gateway::smpp::DeliverSm pdu;
+  if (size <= liaison::gateway::smpp::kMaxShortMessage) {
     pdu.short_message = text;
   } else {
     pdu.tlvs.message_payload = text;
   }
   if (size > 0) pdu.tlvs.message_state = data[0];
-  if (auto r = liaison::smpp::extractDeliveryReceipt(pdu)) check(!r->message_id.empty());
+  if (auto r = liaison::gateway::smpp::extractDeliveryReceipt(pdu)) check(!r->message_id.empty());
 
-  const std::string key = liaison::smpp::normalizeMessageId(text);
+  const std::string key = liaison::gateway::smpp::normalizeMessageId(text);
   check(key.size() <= 64);
-  check(liaison::smpp::normalizeMessageId(key) == key);
-  const liaison::smpp::MessageIdCandidates c = liaison::smpp::messageIdCandidates(text);
+  check(liaison::gateway::smpp::normalizeMessageId(key) == key);
+  const liaison::gateway::smpp::MessageIdCandidates c = liaison::gateway::smpp::messageIdCandidates(text);
   check(c.count >= 1 && c.count <= 3 && c.keys[0] == key);
   for (const std::string& k : c) check(k.size() <= 64);
   return 0;

@@ -22,10 +22,10 @@
 
 namespace {
 
-using liaison::smpp::CompletedMo;
-using liaison::smpp::MoCompletion;
-using liaison::smpp::MoReassembler;
-using liaison::smpp::MoStatus;
+using liaison::gateway::smpp::CompletedMo;
+using liaison::gateway::smpp::MoCompletion;
+using liaison::gateway::smpp::MoReassembler;
+using liaison::gateway::smpp::MoStatus;
 
 void check(bool ok) {
   if (!ok) std::abort();
@@ -54,7 +54,7 @@ void checkMessage(const CompletedMo& m) {
   check(m.partial() == (m.completion != MoCompletion::Complete));
   check(!m.is_binary || m.text.empty());
   std::vector<char32_t> code_points;
-  check(liaison::sms::decodeUtf8(m.text, &code_points, nullptr));
+  check(liaison::gateway::sms::decodeUtf8(m.text, &code_points, nullptr));
 }
 
 void checkBounds(const MoReassembler& r) {
@@ -69,7 +69,7 @@ void checkBounds(const MoReassembler& r) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader in(data, size);
   const uint8_t shape = in.byte();
-  liaison::smpp::MoReassemblerConfig config;
+  liaison::gateway::smpp::MoReassemblerConfig config;
   config.max_pending_messages = 1 + (shape & 0x03);
   config.max_parts = 1 + ((shape >> 2) & 0x07);
   config.max_pending_bytes = 512 + 256 * static_cast<size_t>(shape >> 5);
@@ -100,7 +100,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view payload = in.take(in.byte() % 80);
 
     std::string user_data;
-    liaison::smpp::DeliverSm pdu;
+    liaison::gateway::smpp::DeliverSm pdu;
     pdu.source_addr = kSenders[(op >> 4) & 0x03];
     pdu.destination_addr = "4242";
     pdu.data_coding = coding;
@@ -115,7 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                        static_cast<char>(total),
                        static_cast<char>(seq)};
         }
-        pdu.esm_class = liaison::smpp::kEsmClassUdhi;
+        pdu.esm_class = liaison::gateway::smpp::kEsmClassUdhi;
         break;
       case 2:
         if (!raw) {
@@ -127,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                        static_cast<char>(total),
                        static_cast<char>(seq)};
         }
-        pdu.esm_class = liaison::smpp::kEsmClassUdhi;
+        pdu.esm_class = liaison::gateway::smpp::kEsmClassUdhi;
         break;
       case 3:
         pdu.tlvs.sar_msg_ref_num = ref;
@@ -135,7 +135,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!raw) pdu.tlvs.sar_segment_seqnum = seq;  // raw: incomplete SAR set
         break;
       default:
-        if (raw) pdu.esm_class = static_cast<uint8_t>(liaison::smpp::kEsmClassUdhi | (seq & 4));
+        if (raw) pdu.esm_class = static_cast<uint8_t>(liaison::gateway::smpp::kEsmClassUdhi | (seq & 4));
         break;
     }
     user_data.append(payload);
@@ -145,20 +145,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       pdu.short_message = user_data;
     }
 
-    liaison::smpp::MoAcceptResult res = r.accept(pdu, now);
+    liaison::gateway::smpp::MoAcceptResult res = r.accept(pdu, now);
     switch (res.status) {
       case MoStatus::Complete:
-        check(res.message.has_value() && res.invalid == liaison::smpp::MoInvalid::None);
+        check(res.message.has_value() && res.invalid == liaison::gateway::smpp::MoInvalid::None);
         check(res.message->completion == MoCompletion::Complete);
         checkMessage(*res.message);
         break;
       case MoStatus::Invalid:
-        check(!res.message && res.invalid != liaison::smpp::MoInvalid::None);
-        check(!liaison::smpp::moInvalidName(res.invalid).empty());
+        check(!res.message && res.invalid != liaison::gateway::smpp::MoInvalid::None);
+        check(!liaison::gateway::smpp::moInvalidName(res.invalid).empty());
         break;
       case MoStatus::Pending:
       case MoStatus::Duplicate:
-        check(!res.message && res.invalid == liaison::smpp::MoInvalid::None);
+        check(!res.message && res.invalid == liaison::gateway::smpp::MoInvalid::None);
         break;
     }
     for (const CompletedMo& m : res.evicted) {

@@ -12,11 +12,11 @@
 
 namespace {
 
-using liaison::smpp::CodecOptions;
-using liaison::smpp::DecodeResult;
-using liaison::smpp::DecodeStatus;
-using liaison::smpp::DeliverSm;
-using liaison::smpp::EncodeError;
+using liaison::gateway::smpp::CodecOptions;
+using liaison::gateway::smpp::DecodeResult;
+using liaison::gateway::smpp::DecodeStatus;
+using liaison::gateway::smpp::DeliverSm;
+using liaison::gateway::smpp::EncodeError;
 
 void check(bool ok) {
   if (!ok) std::abort();
@@ -30,23 +30,23 @@ void checkRoundTrip(const DecodeResult& r, const uint8_t* data, size_t size) {
   CodecOptions wide;
   wide.max_command_length = 1 << 20;
   std::string enc;
-  check(liaison::smpp::encode(r.pdu, enc, wide) == EncodeError::None);
-  check(liaison::smpp::encodedSize(r.pdu, wide) == enc.size());
+  check(liaison::gateway::smpp::encode(r.pdu, enc, wide) == EncodeError::None);
+  check(liaison::gateway::smpp::encodedSize(r.pdu, wide) == enc.size());
   check(enc.size() <= r.consumed + 1);
-  DecodeResult again = liaison::smpp::decode(bytes(enc), enc.size(), wide);
+  DecodeResult again = liaison::gateway::smpp::decode(bytes(enc), enc.size(), wide);
   check(again.status == DecodeStatus::Complete);
   check(again.consumed == enc.size());
   check(again.pdu == r.pdu);
   std::string enc2;
-  check(liaison::smpp::encode(again.pdu, enc2, wide) == EncodeError::None);
+  check(liaison::gateway::smpp::encode(again.pdu, enc2, wide) == EncodeError::None);
   check(enc2 == enc);
   // Every strict prefix of a complete PDU asks for more bytes.
   for (size_t k : {size_t{0}, size_t{3}, size_t{4}, size_t{15}, r.consumed / 2, r.consumed - 1}) {
     if (k >= r.consumed || k > size) continue;
-    check(liaison::smpp::decode(data, k).status == DecodeStatus::NeedMore);
+    check(liaison::gateway::smpp::decode(data, k).status == DecodeStatus::NeedMore);
   }
   if (const auto* d = r.pdu.as<DeliverSm>()) {
-    if (auto dlr = liaison::smpp::extractDeliveryReceipt(*d)) check(!dlr->message_id.empty());
+    if (auto dlr = liaison::gateway::smpp::extractDeliveryReceipt(*d)) check(!dlr->message_id.empty());
   }
 }
 
@@ -57,7 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (offset < size) {
     const uint8_t* p = data + offset;
     const size_t left = size - offset;
-    DecodeResult r = liaison::smpp::decode(p, left);
+    DecodeResult r = liaison::gateway::smpp::decode(p, left);
     if (r.status == DecodeStatus::NeedMore) {
       check(r.consumed == 0 && r.needed > left);
       break;

@@ -16,12 +16,12 @@
 #include "sms/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using liaison::sms::DataCoding;
+  using liaison::gateway::sms::DataCoding;
   if (size == 0) return 0;
   const uint8_t control = data[0];
   std::span<const uint8_t> rest(data + 1, size - 1);
 
-  liaison::sms::DecodeInput input;
+  liaison::gateway::sms::DecodeInput input;
   static constexpr DataCoding kCodings[] = {DataCoding::Gsm7Unpacked, DataCoding::Gsm7Packed,
                                             DataCoding::Ucs2, DataCoding::Latin1,
                                             DataCoding::Binary};
@@ -33,16 +33,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   input.user_data = rest;
 
-  const liaison::sms::DecodedMessage message = liaison::sms::decodeUserData(input);
+  const liaison::gateway::sms::DecodedMessage message = liaison::gateway::sms::decodeUserData(input);
   std::vector<char32_t> code_points;
-  if (!liaison::sms::decodeUtf8(message.text, &code_points, nullptr)) std::abort();
+  if (!liaison::gateway::sms::decodeUtf8(message.text, &code_points, nullptr)) std::abort();
   if (!message.ok() && !message.text.empty()) std::abort();
 
   // The decoded text is valid UTF-8, so re-encoding may only fail on size.
-  const liaison::sms::EncodeResult encoded = liaison::sms::encodeCodePoints(code_points);
-  if (!encoded.ok() && encoded.error != liaison::sms::EncodeError::TooManySegments) std::abort();
-  for (const liaison::sms::Segment& segment : encoded.segments) {
-    if (segment.user_data.size() > liaison::sms::kMaxUserDataOctets) std::abort();
+  const liaison::gateway::sms::EncodeResult encoded = liaison::gateway::sms::encodeCodePoints(code_points);
+  if (!encoded.ok() && encoded.error != liaison::gateway::sms::EncodeError::TooManySegments) std::abort();
+  for (const liaison::gateway::sms::Segment& segment : encoded.segments) {
+    if (segment.user_data.size() > liaison::gateway::sms::kMaxUserDataOctets) std::abort();
   }
   return 0;
 }

@@ -81,9 +81,9 @@ TEST(Cli, SmscSimulatorProcessServesAClientAndStopsOnSigterm) {
 
   // Talk to it with a raw socket: bind_transceiver, expect bind_transceiver_resp OK.
   std::string wire;
-  liaison::smpp::BindFields bind;
+  liaison::gateway::smpp::BindFields bind;
   bind.system_id = "cli-test";
-  liaison::smpp::encode(liaison::smpp::makePdu(liaison::smpp::BindTransceiver{bind}, 1), wire);
+  liaison::gateway::smpp::encode(liaison::gateway::smpp::makePdu(liaison::gateway::smpp::BindTransceiver{bind}, 1), wire);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -93,17 +93,17 @@ TEST(Cli, SmscSimulatorProcessServesAClientAndStopsOnSigterm) {
   ASSERT_EQ(write(fd, wire.data(), wire.size()), static_cast<ssize_t>(wire.size()));
   std::vector<uint8_t> in(256);
   size_t have = 0;
-  liaison::smpp::DecodeResult r;
+  liaison::gateway::smpp::DecodeResult r;
   while (have < in.size()) {
     const ssize_t n = read(fd, in.data() + have, in.size() - have);
     ASSERT_GT(n, 0);
     have += static_cast<size_t>(n);
-    r = liaison::smpp::decode(in.data(), have);
-    if (r.status != liaison::smpp::DecodeStatus::NeedMore) break;
+    r = liaison::gateway::smpp::decode(in.data(), have);
+    if (r.status != liaison::gateway::smpp::DecodeStatus::NeedMore) break;
   }
   close(fd);
-  ASSERT_EQ(r.status, liaison::smpp::DecodeStatus::Complete);
-  EXPECT_EQ(r.pdu.commandId(), liaison::smpp::CommandId::BindTransceiverResp);
+  ASSERT_EQ(r.status, liaison::gateway::smpp::DecodeStatus::Complete);
+  EXPECT_EQ(r.pdu.commandId(), liaison::gateway::smpp::CommandId::BindTransceiverResp);
   EXPECT_EQ(r.pdu.command_status, 0u);
 
   sim.signal(SIGTERM);

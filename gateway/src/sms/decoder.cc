@@ -10,7 +10,7 @@
 
 #include "sms/utf8.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 void appendUtf16(std::span<const uint8_t> bytes, std::string* out, size_t* substitutions) {
@@ -302,4 +302,4 @@ std::string_view decodeErrorName(DecodeError error) {
   return "Unknown";
 }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

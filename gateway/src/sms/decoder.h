@@ -18,7 +18,7 @@
 
 #include "sms/gsm7.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 
 enum class DataCoding : uint8_t {
   Gsm7Unpacked,  // One septet per octet (SMPP data_coding 0 as most SMSCs carry it).
@@ -110,4 +110,4 @@ ReassembledText reassemble(std::span<const DecodedMessage> parts);
 
 std::string_view decodeErrorName(DecodeError error);
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

@@ -14,7 +14,7 @@
 
 #include "sms/utf8.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 constexpr size_t kConcat8IeOctets = 5;   // IEI, IEDL, reference, total, sequence.
@@ -322,23 +322,29 @@ AnalyzeResult analyzeCodePoints(std::span<const char32_t> code_points,
   return result;
 }
 
-AnalyzeResult analyzeText(std::string_view text, const EncodeOptions& options) {
-  AnalyzeResult result;
+EncodeError textToCodePoints(std::string_view text, std::vector<char32_t>* code_points,
+                             std::string* message) {
   // A part holds at most 160 code points of at most 4 UTF-8 bytes each.
   if (text.size() > kMaxSegmentsLimit * kGsm7SingleSegmentSeptets * 4) {
-    result.error = EncodeError::InputTooLong;
-    result.message = "text of " + std::to_string(text.size()) + " bytes cannot fit in " +
-                     std::to_string(kMaxSegmentsLimit) + " segments";
-    return result;
+    *message = "text of " + std::to_string(text.size()) + " bytes cannot fit in " +
+               std::to_string(kMaxSegmentsLimit) + " segments";
+    return EncodeError::InputTooLong;
   }
-  std::vector<char32_t> code_points;
-  code_points.reserve(text.size());
+  code_points->clear();
+  code_points->reserve(text.size());
   size_t error_offset = 0;
-  if (!decodeUtf8(text, &code_points, &error_offset)) {
-    result.error = EncodeError::InvalidUtf8;
-    result.message = "invalid UTF-8 sequence at byte offset " + std::to_string(error_offset);
-    return result;
+  if (!decodeUtf8(text, code_points, &error_offset)) {
+    *message = "invalid UTF-8 sequence at byte offset " + std::to_string(error_offset);
+    return EncodeError::InvalidUtf8;
   }
+  return EncodeError::None;
+}
+
+AnalyzeResult analyzeText(std::string_view text, const EncodeOptions& options) {
+  AnalyzeResult result;
+  std::vector<char32_t> code_points;
+  result.error = textToCodePoints(text, &code_points, &result.message);
+  if (result.error != EncodeError::None) return result;
   return analyzeCodePoints(code_points, options);
 }
 
@@ -354,4 +360,4 @@ std::string_view encodeErrorName(EncodeError error) {
   return "Unknown";
 }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

@@ -11,10 +11,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sms/gsm7.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 
 enum class Encoding : uint8_t { Gsm7, Ucs2 };
 
@@ -90,6 +91,11 @@ struct AnalyzeResult {
   bool ok() const { return error == EncodeError::None; }
 };
 
+// Decodes UTF-8 `text` into `code_points` for the analysers, refusing input that cannot fit in
+// the maximum number of segments. On error, `message` says why (never quoting the text).
+EncodeError textToCodePoints(std::string_view text, std::vector<char32_t>* code_points,
+                             std::string* message);
+
 // Chooses the cheapest encoding for UTF-8 `text` and returns its exact counts. Fewest segments
 // wins; ties prefer the default alphabet, then UCS-2, then fewer national UDH octets, then
 // same-language table pairs, then the caller's language order, then fewer units.
@@ -105,4 +111,4 @@ int unitCost(const EncodingChoice& choice, char32_t code_point);
 
 std::string_view encodeErrorName(EncodeError error);
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

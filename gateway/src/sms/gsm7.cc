@@ -6,10 +6,12 @@
 
 #include "sms/gsm7.h"
 
+#include "liaison/sync/assert.h"
+
 #include <algorithm>
 #include <cstring>
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 // Distinct 256-code-point pages used by all tables together (Latin-1, Latin Extended-A, Greek,
@@ -33,7 +35,7 @@ void addTable(ReverseIndex* index, int kind, size_t language,
     if (ch == kUndefinedChar || septet == kEscapeSeptet) continue;
     const size_t page = ch >> 8;
     if (index->page_slot[page] < 0) {
-      if (*pages_used >= kMaxPages) __builtin_trap();  // Table data invariant, checked in tests.
+      LIAISON_RELEASE_ASSERT(*pages_used < kMaxPages, "GSM 7 reverse table overflow");
       index->page_slot[page] = static_cast<int8_t>((*pages_used)++);
     }
     const auto slot = static_cast<size_t>(index->page_slot[page]);
@@ -147,4 +149,4 @@ bool unpackSeptets(std::span<const uint8_t> packed, size_t bit_offset, size_t co
   return complete;
 }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 
 // National language identifiers; the numeric values are the codes carried in UDH IEs 0x24/0x25.
 enum class Language : uint8_t {
@@ -127,4 +127,4 @@ constexpr size_t udhSeptets(size_t udh_octets) { return (udh_octets * 8 + 6) / 7
 // Fill bits between a UDH of `udh_octets` octets and the first septet (0-6).
 constexpr size_t udhFillBits(size_t udh_octets) { return (7 - (udh_octets * 8) % 7) % 7; }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

@@ -14,7 +14,7 @@
 
 #include "sms/gsm7.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 using CharTable = std::array<char16_t, 128>;
@@ -605,4 +605,4 @@ const std::array<char16_t, 128>* singleShiftTable(Language language) {
   return index < kLanguageCount ? kSingleTables[index] : nullptr;
 }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

@@ -5,7 +5,7 @@
 
 #include <phonenumbers/phonenumberutil.h>
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 
 namespace {
 
@@ -82,4 +82,4 @@ const char* phoneErrorReason(PhoneError error) {
   return "invalid number";
 }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

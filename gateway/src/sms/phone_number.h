@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 
 enum class NumberKind { Mobile, FixedLine, FixedLineOrMobile, Other };
 
@@ -42,4 +42,4 @@ ParsedPhone parsePhoneNumber(std::string_view input, std::string_view default_re
 // A fixed English explanation for logs and API errors, e.g. "number is too short".
 const char* phoneErrorReason(PhoneError error);
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

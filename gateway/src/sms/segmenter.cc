@@ -6,9 +6,11 @@
 
 #include "sms/segmenter.h"
 
+#include "liaison/sync/assert.h"
+
 #include "sms/utf8.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 std::vector<uint8_t> buildUdh(const EncodingChoice& choice, const EncodeOptions& options,
@@ -135,27 +137,16 @@ EncodeResult encodeCodePoints(std::span<const char32_t> code_points,
     }
   }
   // analyzeCodePoints and this loop apply the same rule; a mismatch is a programming error.
-  if (index != code_points.size()) __builtin_trap();
+  LIAISON_RELEASE_ASSERT(index == code_points.size(), "segmenter and analyser disagree");
   return result;
 }
 
 EncodeResult encodeText(std::string_view text, const EncodeOptions& options) {
   EncodeResult result;
-  if (text.size() > kMaxSegmentsLimit * kGsm7SingleSegmentSeptets * 4) {
-    result.error = EncodeError::InputTooLong;
-    result.message = "text of " + std::to_string(text.size()) + " bytes cannot fit in " +
-                     std::to_string(kMaxSegmentsLimit) + " segments";
-    return result;
-  }
   std::vector<char32_t> code_points;
-  code_points.reserve(text.size());
-  size_t error_offset = 0;
-  if (!decodeUtf8(text, &code_points, &error_offset)) {
-    result.error = EncodeError::InvalidUtf8;
-    result.message = "invalid UTF-8 sequence at byte offset " + std::to_string(error_offset);
-    return result;
-  }
+  result.error = textToCodePoints(text, &code_points, &result.message);
+  if (result.error != EncodeError::None) return result;
   return encodeCodePoints(code_points, options);
 }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

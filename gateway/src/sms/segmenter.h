@@ -15,7 +15,7 @@
 
 #include "sms/encoding.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 
 inline constexpr uint8_t kIeiConcat8 = 0x00;
 inline constexpr uint8_t kIeiConcat16 = 0x08;
@@ -54,4 +54,4 @@ EncodeResult encodeText(std::string_view text, const EncodeOptions& options = {}
 EncodeResult encodeCodePoints(std::span<const char32_t> code_points,
                               const EncodeOptions& options = {});
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

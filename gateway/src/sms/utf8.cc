@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 
 bool decodeUtf8(std::string_view text, std::vector<char32_t>* out, size_t* error_offset) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
@@ -79,4 +79,4 @@ void appendUtf8(char32_t code_point, std::string* out) {
   }
 }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

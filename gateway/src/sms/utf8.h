@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 
 inline constexpr char32_t kReplacementChar = 0xFFFD;
 
@@ -26,4 +26,4 @@ constexpr bool isScalarValue(char32_t code_point) {
   return code_point <= 0x10FFFF && (code_point < 0xD800 || code_point > 0xDFFF);
 }
 
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

@@ -15,7 +15,7 @@
 #include "sms/segmenter.h"
 #include "sms/utf8.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
@@ -270,4 +270,4 @@ TEST(DecoderFuzzTest, RandomGarbageNeverCrashesAndYieldsUtf8) {
 }
 
 }  // namespace
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

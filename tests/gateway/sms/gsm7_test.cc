@@ -14,7 +14,7 @@
 #include "sms/decoder.h"
 #include "sms/utf8.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 std::string utf8Of(char32_t code_point) {
@@ -261,4 +261,4 @@ TEST(Utf8Test, EncoderReplacesNonScalars) {
 }
 
 }  // namespace
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

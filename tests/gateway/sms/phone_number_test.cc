@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 TEST(PhoneNumber, NationalInputWithDefaultRegion) {
@@ -56,4 +56,4 @@ TEST(PhoneNumber, ReasonsNeverEchoTheInput) {
 }
 
 }  // namespace
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

@@ -17,7 +17,7 @@
 #include "sms/encoding.h"
 #include "sms/utf8.h"
 
-namespace liaison::sms {
+namespace liaison::gateway::sms {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
@@ -577,4 +577,4 @@ TEST(SegmenterPropertyTest, RandomTextsRoundTripWithConsistentCounts) {
 }
 
 }  // namespace
-}  // namespace liaison::sms
+}  // namespace liaison::gateway::sms

@@ -14,7 +14,7 @@
 #include <algorithm>
 #include <array>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using S = StatusClass;
@@ -100,4 +100,4 @@ std::string_view statusClassName(StatusClass c) {
   return "Unknown";
 }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 // Raw command_status values. The wire field is a uint32_t; codes not listed here (e.g. the
 // vendor-specific range 0x400-0x4FF) are still representable by static_cast.
@@ -93,4 +93,4 @@ inline CommandStatusInfo commandStatusInfo(CommandStatus code) {
 // "Success", "Transient", "Throttle", "Permanent".
 std::string_view statusClassName(StatusClass c);
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

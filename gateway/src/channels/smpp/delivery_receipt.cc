@@ -8,7 +8,7 @@
 #include <charconv>
 #include <utility>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 constexpr size_t kMaxMessageIdChars = kMaxMessageId - 1;  // 64
@@ -313,4 +313,4 @@ MessageIdCandidates messageIdCandidates(std::string_view id) {
   return result;
 }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -16,7 +16,7 @@
 
 #include "channels/smpp/pdu.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 // SMPP message states. Values 1-8 are the message_state TLV values of SMPP 3.4 (0 and 9 come
 // from SMPP 5.0 and are accepted for tolerance). Unrecognised is ours: neither TLV nor stat text
@@ -111,4 +111,4 @@ struct MessageIdCandidates {
 };
 MessageIdCandidates messageIdCandidates(std::string_view id);
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

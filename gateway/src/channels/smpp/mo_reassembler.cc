@@ -8,7 +8,7 @@
 #include <span>
 #include <utility>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 struct Concat {
@@ -327,4 +327,4 @@ std::vector<CompletedMo> MoReassembler::expire(TimePoint now, size_t limit) {
   return out;
 }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

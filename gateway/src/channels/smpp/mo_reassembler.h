@@ -22,7 +22,7 @@
 #include "channels/smpp/pdu.h"
 #include "sms/decoder.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 struct MoReassemblerConfig {
   size_t max_pending_messages = 10'000;
@@ -177,4 +177,4 @@ class MoReassembler {
   size_t pending_bytes_ = 0;
 };
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

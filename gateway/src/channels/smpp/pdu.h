@@ -20,7 +20,7 @@
 #include <type_traits>
 #include <variant>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 enum class CommandId : uint32_t {
   GenericNack = 0x80000000,
@@ -308,4 +308,4 @@ struct Pdu {
 // "submit_sm", "deliver_sm_resp", ...; "unknown" for ids this codec does not support.
 std::string_view commandIdName(uint32_t command_id);
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -15,7 +15,7 @@
 #include <cstring>
 #include <type_traits>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using CS = CommandStatus;
@@ -565,4 +565,4 @@ std::string_view commandIdName(uint32_t command_id) {
   return "unknown";
 }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -14,7 +14,7 @@
 #include "channels/smpp/command_status.h"
 #include "channels/smpp/pdu.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 inline constexpr uint32_t kDefaultMaxCommandLength = 64 * 1024;
 
@@ -83,4 +83,4 @@ inline Pdu makeGenericNack(uint32_t sequence_number, CommandStatus status) {
   return makePdu(GenericNack{}, sequence_number, static_cast<uint32_t>(status));
 }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

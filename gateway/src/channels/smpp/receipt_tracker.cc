@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <charconv>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 constexpr MessageState kNoReceipt = MessageState::Unrecognised;
@@ -370,4 +370,4 @@ std::vector<MessageUpdate> ReceiptTracker::expire(TimePoint now, size_t limit) {
   return out;
 }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

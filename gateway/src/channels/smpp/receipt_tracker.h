@@ -27,7 +27,7 @@
 
 #include "channels/smpp/delivery_receipt.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 struct ReceiptTrackerConfig {
   // A tracked message whose receipts have not all arrived this long after its first
@@ -232,4 +232,4 @@ class ReceiptTracker {
   std::unordered_map<std::string_view, EarlyList::iterator> early_;  // views into early_order_
 };
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

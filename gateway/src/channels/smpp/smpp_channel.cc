@@ -49,7 +49,7 @@
 #include "channels/smpp/token_bucket.h"
 #include "sms/segmenter.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
@@ -816,4 +816,4 @@ void SmppChannel::stop() { impl_->beginStop(); }
 
 SmppChannelStats SmppChannel::stats() const { return impl_->snapshot(); }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

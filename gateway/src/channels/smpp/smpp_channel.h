@@ -41,7 +41,7 @@ namespace boost::asio {
 class io_context;
 }
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 // Priority messages (opt-out confirmations, replies to an MO) are handed to the binds before
 // any bulk segment; a bulk message already started is interleaved, never restarted.
@@ -221,4 +221,4 @@ class SmppChannel {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -32,7 +32,7 @@
 #include "channels/smpp/pdu_codec.h"
 #include "channels/smpp/token_bucket.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -134,6 +134,7 @@ struct SmppClient::Impl : std::enable_shared_from_this<SmppClient::Impl> {
   void pump();
   void armPause(Clock::time_point until);
   void onTick(uint64_t gen);
+  void reportUnknown(std::vector<InFlight> lost, Clock::time_point now);
   void reportUnknownInFlight();
   uint32_t nextSeq() {
     seq = seq >= 0x7FFFFFFF ? 1 : seq + 1;
@@ -269,18 +270,12 @@ void SmppClient::Impl::sendBind() {
   flush();
 }
 
-void SmppClient::Impl::reportUnknownInFlight() {
-  if (in_flight.empty()) return;
-  std::vector<InFlight> lost;
-  lost.reserve(in_flight.size());
-  for (auto& [s, e] : in_flight) lost.push_back(std::move(e));
-  in_flight.clear();
+void SmppClient::Impl::reportUnknown(std::vector<InFlight> lost, Clock::time_point now) {
   std::sort(lost.begin(), lost.end(),
             [](const InFlight& a, const InFlight& b) { return a.order < b.order; });
-  const auto now = Clock::now();
   bumpStats([&](SmppClientStats& s) {
     s.unknown += lost.size();
-    s.in_flight = 0;
+    s.in_flight = static_cast<uint32_t>(in_flight.size());
   });
   for (auto& e : lost) {
     SubmitOutcome o;
@@ -290,6 +285,15 @@ void SmppClient::Impl::reportUnknownInFlight() {
     o.throttled = e.throttled;
     handler.onSubmitResult(o);
   }
+}
+
+void SmppClient::Impl::reportUnknownInFlight() {
+  if (in_flight.empty()) return;
+  std::vector<InFlight> lost;
+  lost.reserve(in_flight.size());
+  for (auto& [s, e] : in_flight) lost.push_back(std::move(e));
+  in_flight.clear();
+  reportUnknown(std::move(lost), Clock::now());
 }
 
 void SmppClient::Impl::closeLink(LinkEvent event, std::string_view why) {
@@ -714,20 +718,7 @@ void SmppClient::Impl::onTick(uint64_t g) {
           lost.push_back(std::move(in_flight[s]));
           in_flight.erase(s);
         }
-        std::sort(lost.begin(), lost.end(),
-                  [](const InFlight& a, const InFlight& b) { return a.order < b.order; });
-        bumpStats([&](SmppClientStats& st) {
-          st.unknown += lost.size();
-          st.in_flight = static_cast<uint32_t>(in_flight.size());
-        });
-        for (auto& e : lost) {
-          SubmitOutcome o;
-          o.ref = e.msg.ref;
-          o.kind = SubmitOutcomeKind::Unknown;
-          o.latency = now - e.first_sent;
-          o.throttled = e.throttled;
-          handler.onSubmitResult(o);
-        }
+        reportUnknown(std::move(lost), now);
         pump();
       }
       // Keepalive and dead-link detection.
@@ -789,4 +780,4 @@ SmppClientStats SmppClient::stats() const {
 }
 
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -32,7 +32,7 @@ namespace boost::asio {
 class io_context;
 }
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 class TokenBucket;
 
@@ -160,4 +160,4 @@ class SmppClient {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

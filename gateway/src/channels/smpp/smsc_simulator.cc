@@ -29,7 +29,7 @@
 
 #include "channels/smpp/pdu_codec.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -567,4 +567,4 @@ std::unordered_map<std::string, uint32_t> SmscSimulator::submitCounts() const {
   return impl_->submit_counts;
 }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -19,7 +19,7 @@ namespace boost::asio {
 class io_context;
 }
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 struct SmscSimulatorConfig {
   std::string address = "127.0.0.1";
@@ -115,4 +115,4 @@ class SmscSimulator {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

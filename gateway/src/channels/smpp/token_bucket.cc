@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 TokenBucket::TokenBucket(double rate, double burst, Clock::time_point now)
     : configured_rate_(rate),
@@ -69,4 +69,4 @@ uint64_t TokenBucket::throttleCount() const {
   return throttles_;
 }
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

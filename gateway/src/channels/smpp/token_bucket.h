@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <mutex>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 class TokenBucket {
  public:
@@ -51,4 +51,4 @@ class TokenBucket {
   uint64_t throttles_ = 0;
 };
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 TEST(SmppCommandStatus, SuccessAndThrottle) {
@@ -49,4 +49,4 @@ TEST(SmppCommandStatus, ClassNames) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <string>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 DeliveryReceipt parseOrDie(std::string_view text) {
@@ -210,4 +210,4 @@ TEST(SmppMessageId, CandidatesAreBoundedAndOrdered) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -37,7 +37,7 @@
 #error "LIAISON_INTEROP_DIR must name tests/interop (set by tests/CMakeLists.txt)"
 #endif
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using namespace std::chrono_literals;
@@ -314,4 +314,4 @@ TEST_F(NodeSmppInteropTest, EnquireLinkKeepsAnIdleLinkUp) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using std::chrono::minutes;
@@ -442,4 +442,4 @@ TEST(MoReassembler, KeptDataOutlivesTheReadBuffer) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
@@ -670,4 +670,4 @@ TEST(SmppCodecPerf, SubmitSmEncodeDecode) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

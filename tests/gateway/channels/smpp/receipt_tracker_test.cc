@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using std::chrono::hours;
@@ -406,4 +406,4 @@ TEST(ReceiptTracker, ManyMessagesStayConsistent) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -14,7 +14,7 @@
 
 #include "channels/smpp/smpp_client.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 
 template <class Derived>
 class RecordingHandler : public SmppClientHandler {
@@ -51,4 +51,4 @@ class RecordingHandler : public SmppClientHandler {
   std::vector<std::pair<LinkEvent, std::string>> events_;
 };
 
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -30,7 +30,7 @@
 #include "channels/smpp/smsc_simulator.h"
 #include "sms/segmenter.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using namespace std::chrono_literals;
@@ -796,4 +796,4 @@ TEST_F(SmppChannelTest, DestroyingAChannelDetachesTheListener) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -24,7 +24,7 @@
 #include "channels/smpp/token_bucket.h"
 #include "temp_dir.h"
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using namespace std::chrono_literals;
@@ -455,9 +455,9 @@ TEST_F(SmppLinkTest, TlsRefusesACertificateItCannotVerify) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 // The receipt is written before the submit_sm_resp that names its id: the client still
@@ -474,4 +474,4 @@ TEST_F(SmppLinkTest, ReceiptsBeforeResponsesStillArrive) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace liaison::smpp {
+namespace liaison::gateway::smpp {
 namespace {
 
 using namespace std::chrono_literals;
@@ -69,4 +69,4 @@ TEST(TokenBucket, ZeroRateMeansUnlimited) {
 }
 
 }  // namespace
-}  // namespace liaison::smpp
+}  // namespace liaison::gateway::smpp
