@@ -11,10 +11,13 @@
 #include <array>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "channels/smpp/pdu_codec.h"
 #include "child_process.h"
+#include "http_client.h"
+#include "temp_dir.h"
 
 namespace {
 
@@ -108,4 +111,33 @@ TEST(Cli, SmscSimulatorProcessServesAClientAndStopsOnSigterm) {
 
   sim.signal(SIGTERM);
   EXPECT_EQ(sim.wait(std::chrono::seconds(10)), 0);
+}
+
+// `liaison serve` as an operator runs it: real process, real signal, clean exit code.
+TEST(Cli, ServeAnswersThenStopsCleanlyOnSigterm) {
+  // A free port: bind port 0, read it back, release it (a tiny race, acceptable in a test).
+  int probe = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(probe, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(probe, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const uint16_t port = ntohs(addr.sin_port);
+  close(probe);
+
+  liaison::testing::TempDir dir;
+  liaison::testing::ChildProcess serve({LIAISON_BINARY, "serve", "--listen",
+                                        "127.0.0.1:" + std::to_string(port), "--data-dir",
+                                        dir.file("data")});
+  ASSERT_TRUE(serve.started()) << serve.startError();
+  long status = 0;
+  for (int i = 0; i < 400 && status != 200; ++i) {  // up to 20 s for the daemon to listen
+    status = liaison::testing::httpGet(port, "/readyz").status;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(status, 200);
+  serve.signal(SIGTERM);
+  EXPECT_EQ(serve.wait(std::chrono::seconds(15)), 0);
+  EXPECT_EQ(liaison::testing::httpGet(port, "/healthz").status, 0);  // nobody listens now
 }
