@@ -41,15 +41,17 @@ void writeCsv(const std::string& path, long rows) {
   static const char* kCountries[] = {"DE", "NL", "FR", "BE", "AT", "SE", "GB", "US", "CA", "TR"};
   static const char* kLanguages[] = {"tr", "de", "ku", "en", "fr", "nl", "ar", "tr"};
   static const char* kSkills[] = {"nurse", "driver", "engineer", "teacher", "cook", "doctor"};
-  std::fputs("phone,name,language,country,city,groups,custom.skills,custom.generation,"
-             "consent_given_at,consent_wording_version\n", f);
+  std::fputs(
+      "phone,name,language,country,city,groups,custom.skills,custom.generation,"
+      "consent_given_at,consent_wording_version\n",
+      f);
   std::uint64_t x = 88172645463325252ull;
   for (long i = 0; i < rows; ++i) {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    std::fprintf(f, "+49151%08ld,Person %ld,%s,%s,City %d,g%d;all,%s;%s,%d,2024-05-01,v3\n", i,
-                 i, kLanguages[x % 8], kCountries[(x >> 8) % 10], static_cast<int>((x >> 16) % 500),
+    std::fprintf(f, "+49151%08ld,Person %ld,%s,%s,City %d,g%d;all,%s;%s,%d,2024-05-01,v3\n", i, i,
+                 kLanguages[x % 8], kCountries[(x >> 8) % 10], static_cast<int>((x >> 16) % 500),
                  static_cast<int>((x >> 24) % 20), kSkills[(x >> 32) % 6], kSkills[(x >> 40) % 6],
                  static_cast<int>((x >> 48) % 3) + 1);
   }
@@ -129,9 +131,9 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "count failed: %s %s\n", ec.message().c_str(), detail.c_str());
           return 1;
         }
-        std::printf("count[%s] stats=%s run=%d total=%jd reachable=%jd ms=%.1f\n", name, stats,
-                    run, static_cast<std::intmax_t>(n.total),
-                    static_cast<std::intmax_t>(n.reachable), seconds(c0) * 1000);
+        std::printf("count[%s] stats=%s run=%d total=%jd reachable=%jd ms=%.1f\n", name, stats, run,
+                    static_cast<std::intmax_t>(n.total), static_cast<std::intmax_t>(n.reachable),
+                    seconds(c0) * 1000);
       }
     }
   }

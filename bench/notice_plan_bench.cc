@@ -105,9 +105,10 @@ LanguageText prepareText(const std::string& body) {
     std::exit(1);
   }
   const auto& choice = a.info.choice;
-  t.encoding = choice.encoding == liaison::gateway::sms::Encoding::Ucs2 ? store::OutboxEncoding::Ucs2
-               : choice.nationalIeOctets() > 0                 ? store::OutboxEncoding::Gsm7National
-                                                               : store::OutboxEncoding::Gsm7;
+  t.encoding = choice.encoding == liaison::gateway::sms::Encoding::Ucs2
+                   ? store::OutboxEncoding::Ucs2
+               : choice.nationalIeOctets() > 0 ? store::OutboxEncoding::Gsm7National
+                                               : store::OutboxEncoding::Gsm7;
   t.segments = static_cast<int>(a.info.segments);
   return t;
 }

@@ -239,8 +239,8 @@ int main(int argc, char** argv) {
         const double rate = static_cast<double>(r.accepted) / r.seconds;
         const double us = r.client_cpu_s * 1e6 / static_cast<double>(r.accepted);
         const double target = receipts ? 15000 : 30000;
-        std::printf("%-9s %-8u %12.0f %12.2f %16.2f %8s%s\n", receipts ? "on" : "off", window,
-                    rate, r.seconds, us, rate >= target && us <= 20 ? "met" : "MISSED",
+        std::printf("%-9s %-8u %12.0f %12.2f %16.2f %8s%s\n", receipts ? "on" : "off", window, rate,
+                    r.seconds, us, rate >= target && us <= 20 ? "met" : "MISSED",
                     r.complete ? "" : " (incomplete)");
         std::fflush(stdout);
       }

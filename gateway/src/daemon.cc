@@ -19,8 +19,8 @@
 #include <system_error>
 
 #include "api/http_server.h"
-#include "liaison/sync/assert.h"
 #include "api/router.h"
+#include "liaison/sync/assert.h"
 #include "store/sqlite_store.h"
 #include "util/log.h"
 
@@ -45,8 +45,8 @@ int runDaemon(const DaemonOptions& options,
     log::error("store.open_failed", {{"reason", e.what()}});
     return 1;
   }
-  log::info("store.opened", {{"path", db_path},
-                             {"schema_version", std::to_string(db->schemaVersion())}});
+  log::info("store.opened",
+            {{"path", db_path}, {"schema_version", std::to_string(db->schemaVersion())}});
 
   boost::asio::io_context ioc;
   api::HttpServerOptions http_options;
@@ -57,12 +57,13 @@ int runDaemon(const DaemonOptions& options,
     log::error("http.bind_failed", {{"address", options.listen_address},
                                     {"port", std::to_string(options.listen_port)},
                                     {"reason", ec.message()},
-                                    {"hint", "choose another --listen port or stop the other "
-                                             "process using it"}});
+                                    {"hint",
+                                     "choose another --listen port or stop the other "
+                                     "process using it"}});
     return 1;
   }
-  log::info("http.listening", {{"address", options.listen_address},
-                               {"port", std::to_string(server.port())}});
+  log::info("http.listening",
+            {{"address", options.listen_address}, {"port", std::to_string(server.port())}});
 
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   boost::asio::steady_timer grace(ioc);

@@ -31,8 +31,7 @@ sync::Status exec(sqlite3* db, const std::string& sql, const std::string& what) 
 sync::Result<std::unique_ptr<Store>> Store::open(const std::string& path) {
   if (path.empty()) return sync::Status::InvalidArgument("store path is empty");
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                           nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
     sync::Status st = sqliteStatus(db, rc, "cannot open the store");
     sqlite3_close(db);
@@ -69,7 +68,8 @@ sync::Status Store::migrate() {
   }
   for (int v = current; v < kMigrationCount; ++v) {
     if (auto st = exec(db_, "BEGIN IMMEDIATE", "cannot start a migration"); !st.ok()) return st;
-    sync::Status st = exec(db_, kMigrations[v].sql, std::string("migration ") + kMigrations[v].name);
+    sync::Status st =
+        exec(db_, kMigrations[v].sql, std::string("migration ") + kMigrations[v].name);
     if (st.ok()) {
       st = exec(db_, "PRAGMA user_version=" + std::to_string(v + 1), "cannot record the version");
     }

@@ -21,12 +21,12 @@ using liaison::gateway::outreach::CsvParser;
 using liaison::gateway::outreach::CsvRecord;
 using liaison::gateway::outreach::CsvStatus;
 
-#define check(cond)                                                 \
-  do {                                                              \
-    if (!(cond)) {                                                  \
+#define check(cond)                                                \
+  do {                                                             \
+    if (!(cond)) {                                                 \
       std::fprintf(stderr, "csv_fuzz: check failed: %s\n", #cond); \
-      std::abort();                                                 \
-    }                                                               \
+      std::abort();                                                \
+    }                                                              \
   } while (0)
 
 std::vector<CsvRecord> parse(std::string_view text, std::size_t chunk, const CsvOptions& o) {

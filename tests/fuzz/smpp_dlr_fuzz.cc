@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string key = liaison::gateway::smpp::normalizeMessageId(text);
   check(key.size() <= 64);
   check(liaison::gateway::smpp::normalizeMessageId(key) == key);
-  const liaison::gateway::smpp::MessageIdCandidates c = liaison::gateway::smpp::messageIdCandidates(text);
+  const liaison::gateway::smpp::MessageIdCandidates c =
+      liaison::gateway::smpp::messageIdCandidates(text);
   check(c.count >= 1 && c.count <= 3 && c.keys[0] == key);
   for (const std::string& k : c) check(k.size() <= 64);
   return 0;

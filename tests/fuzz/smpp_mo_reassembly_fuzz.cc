@@ -135,7 +135,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!raw) pdu.tlvs.sar_segment_seqnum = seq;  // raw: incomplete SAR set
         break;
       default:
-        if (raw) pdu.esm_class = static_cast<uint8_t>(liaison::gateway::smpp::kEsmClassUdhi | (seq & 4));
+        if (raw)
+          pdu.esm_class = static_cast<uint8_t>(liaison::gateway::smpp::kEsmClassUdhi | (seq & 4));
         break;
     }
     user_data.append(payload);

@@ -46,7 +46,8 @@ void checkRoundTrip(const DecodeResult& r, const uint8_t* data, size_t size) {
     check(liaison::gateway::smpp::decode(data, k).status == DecodeStatus::NeedMore);
   }
   if (const auto* d = r.pdu.as<DeliverSm>()) {
-    if (auto dlr = liaison::gateway::smpp::extractDeliveryReceipt(*d)) check(!dlr->message_id.empty());
+    if (auto dlr = liaison::gateway::smpp::extractDeliveryReceipt(*d))
+      check(!dlr->message_id.empty());
   }
 }
 

@@ -33,14 +33,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   input.user_data = rest;
 
-  const liaison::gateway::sms::DecodedMessage message = liaison::gateway::sms::decodeUserData(input);
+  const liaison::gateway::sms::DecodedMessage message =
+      liaison::gateway::sms::decodeUserData(input);
   std::vector<char32_t> code_points;
   if (!liaison::gateway::sms::decodeUtf8(message.text, &code_points, nullptr)) std::abort();
   if (!message.ok() && !message.text.empty()) std::abort();
 
   // The decoded text is valid UTF-8, so re-encoding may only fail on size.
-  const liaison::gateway::sms::EncodeResult encoded = liaison::gateway::sms::encodeCodePoints(code_points);
-  if (!encoded.ok() && encoded.error != liaison::gateway::sms::EncodeError::TooManySegments) std::abort();
+  const liaison::gateway::sms::EncodeResult encoded =
+      liaison::gateway::sms::encodeCodePoints(code_points);
+  if (!encoded.ok() && encoded.error != liaison::gateway::sms::EncodeError::TooManySegments)
+    std::abort();
   for (const liaison::gateway::sms::Segment& segment : encoded.segments) {
     if (segment.user_data.size() > liaison::gateway::sms::kMaxUserDataOctets) std::abort();
   }

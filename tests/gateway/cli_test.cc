@@ -63,8 +63,7 @@ TEST(Cli, UnknownSubcommandFailsWithAHint) {
 TEST(Cli, BadListenAddressIsRejectedBeforeStarting) {
   RunResult r = run("serve --listen 127.0.0.1:99999");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.output.find("port must be a number from 0 to 65535"), std::string::npos)
-      << r.output;
+  EXPECT_NE(r.output.find("port must be a number from 0 to 65535"), std::string::npos) << r.output;
 }
 
 }  // namespace
@@ -86,7 +85,8 @@ TEST(Cli, SmscSimulatorProcessServesAClientAndStopsOnSigterm) {
   std::string wire;
   liaison::gateway::smpp::BindFields bind;
   bind.system_id = "cli-test";
-  liaison::gateway::smpp::encode(liaison::gateway::smpp::makePdu(liaison::gateway::smpp::BindTransceiver{bind}, 1), wire);
+  liaison::gateway::smpp::encode(
+      liaison::gateway::smpp::makePdu(liaison::gateway::smpp::BindTransceiver{bind}, 1), wire);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;

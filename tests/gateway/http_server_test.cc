@@ -56,8 +56,11 @@ TEST_F(HttpServerTest, PassesRequestToHandlerAndReturnsItsResponse) {
 TEST_F(HttpServerTest, OversizedBodyGets413AndServerKeepsServing) {
   HttpServerOptions options;
   options.body_limit = 1024;
-  startServer([](const HttpRequest&) { return HttpResponse{200, "text/plain", {}, "ok"}; },
-              options);
+  startServer(
+      [](const HttpRequest&) {
+        return HttpResponse{200, "text/plain", {}, "ok"};
+      },
+      options);
   auto big = httpRequest("POST", server_->port(), "/", std::string(4096, 'x'));
   EXPECT_EQ(big.status, 413);
   EXPECT_NE(big.body.find("body_too_large"), std::string::npos);

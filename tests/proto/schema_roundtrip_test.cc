@@ -99,8 +99,7 @@ TEST(SchemaRoundTrip, SyncRequestCarriesOperationsInOrder) {
   ASSERT_EQ(out.push().operations_size(), 3);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(out.push().operations(i).device_seq(), static_cast<uint64_t>(i + 1));
-    EXPECT_EQ(out.push().operations(i).payload_case(),
-              liaison::sync::v1::Operation::kSubmission);
+    EXPECT_EQ(out.push().operations(i).payload_case(), liaison::sync::v1::Operation::kSubmission);
   }
   EXPECT_EQ(out.cursors(0).seq(), 42u);
 }

@@ -78,8 +78,7 @@ class ChildProcess {
   // Writes `line` and a newline to the child's stdin; false if the child is gone.
   bool writeLine(const std::string& line) {
     const std::string data = line + "\n";
-    return ::send(in_, data.data(), data.size(), MSG_NOSIGNAL) ==
-           static_cast<ssize_t>(data.size());
+    return ::send(in_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size());
   }
 
   // Next stdout line without '\n'; nullopt on EOF or timeout.

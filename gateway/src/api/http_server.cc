@@ -22,10 +22,10 @@
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <optional>
 #include <atomic>
+#include <cctype>
 #include <mutex>
+#include <optional>
 #include <set>
 
 namespace liaison::gateway::api {
@@ -113,10 +113,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
     parser_->body_limit(server_->options.body_limit);
     stream_.expires_after(server_->options.request_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->onRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {

@@ -46,11 +46,11 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 0;                       // 0: pick a free port, read it back with port()
-  std::size_t header_limit = 16 * 1024;    // bytes
-  std::size_t body_limit = 1024 * 1024;    // bytes; larger bodies get 413
+  uint16_t port = 0;                     // 0: pick a free port, read it back with port()
+  std::size_t header_limit = 16 * 1024;  // bytes
+  std::size_t body_limit = 1024 * 1024;  // bytes; larger bodies get 413
   std::chrono::milliseconds request_timeout{30'000};  // per request, headers and body
-  std::size_t max_connections = 1024;      // further accepts are closed at once
+  std::size_t max_connections = 1024;                 // further accepts are closed at once
 };
 
 // Owns the listening socket and its connections. start/stop/port are thread-safe.

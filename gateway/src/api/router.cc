@@ -25,7 +25,8 @@ HttpHandler makeRouter(const store::SqliteStore& store) {
     const bool get = req.method == "GET" || req.method == "HEAD";
     if (path == "/healthz" || path == "/readyz" || path == "/v1/version") {
       if (!get) {
-        HttpResponse r = json(405, R"({"error":{"code":"method_not_allowed","message":"use GET"}})");
+        HttpResponse r =
+            json(405, R"({"error":{"code":"method_not_allowed","message":"use GET"}})");
         r.headers.emplace_back("Allow", "GET, HEAD");
         return r;
       }

@@ -46,22 +46,23 @@ bool parseListen(const std::string& text, DaemonOptions& out, std::string& why) 
 }  // namespace
 
 int run(int argc, char** argv) {
-  CLI::App app{"Liaison gateway: SMS polls and notices for a diaspora, and the sync endpoint "
-               "for offline field devices.",
-               "liaison"};
+  CLI::App app{
+      "Liaison gateway: SMS polls and notices for a diaspora, and the sync endpoint "
+      "for offline field devices.",
+      "liaison"};
   app.set_version_flag("--version", buildInfo(), "Print the version and library versions");
   app.require_subcommand(0, 1);
 
   DaemonOptions daemon;
   std::string listen = "127.0.0.1:8080";
   auto* serve = app.add_subcommand("serve", "Run the gateway daemon until SIGINT/SIGTERM");
-  serve->add_option("--listen", listen, "HTTP API address as HOST:PORT")
-      ->capture_default_str();
+  serve->add_option("--listen", listen, "HTTP API address as HOST:PORT")->capture_default_str();
   serve->add_option("--data-dir", daemon.data_dir, "Directory for the SQLite store")
       ->capture_default_str();
 
   DemoOptions demo;
-  auto* demo_cmd = app.add_subcommand("demo", "Start a gateway on a scratch store and show it working");
+  auto* demo_cmd =
+      app.add_subcommand("demo", "Start a gateway on a scratch store and show it working");
   demo_cmd->add_option("--data-dir", demo.data_dir,
                        "Directory for the demo's store (default: a fresh temporary directory)");
 
@@ -74,13 +75,17 @@ int run(int argc, char** argv) {
   sim_cmd->add_option("--system-id", sim.system_id,
                       "Accept only this system_id (password from $LIAISON_SMSC_SIM_PASSWORD); "
                       "default: accept any");
-  sim_cmd->add_option("--throttle-share", sim.throttle_share,
-                      "Share of submits answered ESME_RTHROTTLED")->check(CLI::Range(0.0, 1.0));
-  sim_cmd->add_option("--error-share", sim.error_share,
-                      "Share of submits answered with --error-status")->check(CLI::Range(0.0, 1.0));
+  sim_cmd
+      ->add_option("--throttle-share", sim.throttle_share,
+                   "Share of submits answered ESME_RTHROTTLED")
+      ->check(CLI::Range(0.0, 1.0));
+  sim_cmd
+      ->add_option("--error-share", sim.error_share,
+                   "Share of submits answered with --error-status")
+      ->check(CLI::Range(0.0, 1.0));
   sim_cmd->add_option("--error-status", sim.error_status, "command_status for --error-share");
-  sim_cmd->add_option("--swallow-share", sim.swallow_share,
-                      "Share of submits never answered")->check(CLI::Range(0.0, 1.0));
+  sim_cmd->add_option("--swallow-share", sim.swallow_share, "Share of submits never answered")
+      ->check(CLI::Range(0.0, 1.0));
   int response_delay_ms = 0, drop_every_ms = 0, receipt_delay_ms = 0;
   sim_cmd->add_option("--response-delay-ms", response_delay_ms, "Delay every response")
       ->check(CLI::Range(0, 600'000));

@@ -41,9 +41,9 @@ long httpGet(uint16_t port, const std::string& path, std::string& body) {
 int runDemo(const DemoOptions& options, std::ostream& out) {
   namespace fs = std::filesystem;
   const bool scratch = options.data_dir.empty();
-  fs::path dir = scratch ? fs::temp_directory_path() /
-                               ("liaison-demo-" + std::to_string(::getpid()))
-                         : fs::path(options.data_dir);
+  fs::path dir = scratch
+                     ? fs::temp_directory_path() / ("liaison-demo-" + std::to_string(::getpid()))
+                     : fs::path(options.data_dir);
   DaemonOptions daemon;
   daemon.listen_port = 0;
   daemon.data_dir = dir.string();

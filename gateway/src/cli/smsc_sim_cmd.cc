@@ -33,10 +33,9 @@ int runSmscSimulator(const smpp::SmscSimulatorConfig& config, int stats_every_s,
     stats_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       const auto s = sim.stats();
-      out << "smsc-sim binds=" << s.binds << " submits=" << s.submits << " accepted="
-          << s.accepted << " throttled=" << s.throttled << " errors=" << s.errors
-          << " swallowed=" << s.swallowed << " receipts=" << s.receipts_sent
-          << " mo=" << s.mo_sent << std::endl;
+      out << "smsc-sim binds=" << s.binds << " submits=" << s.submits << " accepted=" << s.accepted
+          << " throttled=" << s.throttled << " errors=" << s.errors << " swallowed=" << s.swallowed
+          << " receipts=" << s.receipts_sent << " mo=" << s.mo_sent << std::endl;
       arm();
     });
   };

@@ -12,7 +12,6 @@ namespace liaison::gateway::cli {
 
 // Prints "smsc-sim listening on HOST:PORT" to `out` once bound, then stats every
 // `stats_every_s` seconds (0: never) until a signal arrives. Returns the exit code.
-int runSmscSimulator(const smpp::SmscSimulatorConfig& config, int stats_every_s,
-                     std::ostream& out);
+int runSmscSimulator(const smpp::SmscSimulatorConfig& config, int stats_every_s, std::ostream& out);
 
 }  // namespace liaison::gateway::cli

@@ -38,9 +38,23 @@ class ImportCategory final : public std::error_category {
 };
 
 enum class Col {
-  Phone, Name, Language, Country, Region, City, TimeZone, TimeZoneOverridden, Status, Groups,
-  ConsentGivenAt, ConsentChannel, ConsentWording, ConsentLanguage, ConsentRecordedBy,
-  ConsentWithdrawnAt, Custom,
+  Phone,
+  Name,
+  Language,
+  Country,
+  Region,
+  City,
+  TimeZone,
+  TimeZoneOverridden,
+  Status,
+  Groups,
+  ConsentGivenAt,
+  ConsentChannel,
+  ConsentWording,
+  ConsentLanguage,
+  ConsentRecordedBy,
+  ConsentWithdrawnAt,
+  Custom,
 };
 
 std::string lowerAscii(std::string_view s) {
@@ -53,13 +67,23 @@ std::string lowerAscii(std::string_view s) {
 
 std::optional<Col> columnFor(const std::string& name) {
   static const std::pair<const char*, Col> kNames[] = {
-      {"phone", Col::Phone}, {"phone_e164", Col::Phone}, {"name", Col::Name},
-      {"display_name", Col::Name}, {"language", Col::Language}, {"country", Col::Country},
-      {"location.country", Col::Country}, {"region", Col::Region},
-      {"location.region", Col::Region}, {"city", Col::City}, {"location.city", Col::City},
-      {"time_zone", Col::TimeZone}, {"time_zone_overridden", Col::TimeZoneOverridden},
-      {"status", Col::Status}, {"groups", Col::Groups},
-      {"consent_given_at", Col::ConsentGivenAt}, {"consent_channel", Col::ConsentChannel},
+      {"phone", Col::Phone},
+      {"phone_e164", Col::Phone},
+      {"name", Col::Name},
+      {"display_name", Col::Name},
+      {"language", Col::Language},
+      {"country", Col::Country},
+      {"location.country", Col::Country},
+      {"region", Col::Region},
+      {"location.region", Col::Region},
+      {"city", Col::City},
+      {"location.city", Col::City},
+      {"time_zone", Col::TimeZone},
+      {"time_zone_overridden", Col::TimeZoneOverridden},
+      {"status", Col::Status},
+      {"groups", Col::Groups},
+      {"consent_given_at", Col::ConsentGivenAt},
+      {"consent_channel", Col::ConsentChannel},
       {"consent_wording_version", Col::ConsentWording},
       {"consent_language", Col::ConsentLanguage},
       {"consent_recorded_by", Col::ConsentRecordedBy},
@@ -88,7 +112,8 @@ std::optional<bool> parseBool(std::string_view v) {
 std::optional<store::ContactStatus> parseStatus(std::string_view v) {
   const std::string l = lowerAscii(v);
   if (l == "active") return store::ContactStatus::Active;
-  if (l == "opted_out" || l == "opted-out" || l == "optedout") return store::ContactStatus::OptedOut;
+  if (l == "opted_out" || l == "opted-out" || l == "optedout")
+    return store::ContactStatus::OptedOut;
   if (l == "invalid") return store::ContactStatus::Invalid;
   return std::nullopt;
 }
@@ -107,8 +132,7 @@ std::optional<store::ConsentChannel> parseChannel(std::string_view v) {
 // Export writes a leading apostrophe before cells a spreadsheet would run as a formula;
 // take it off again so export -> import round-trips.
 std::string_view unguard(std::string_view v) {
-  if (v.size() >= 2 && v[0] == '\'' &&
-      (v[1] == '=' || v[1] == '+' || v[1] == '-' || v[1] == '@')) {
+  if (v.size() >= 2 && v[0] == '\'' && (v[1] == '=' || v[1] == '+' || v[1] == '-' || v[1] == '@')) {
     v.remove_prefix(1);
   }
   return v;
@@ -199,8 +223,8 @@ bool parseIsoTime(std::string_view s, std::int64_t* out) {
       }
     }
   }
-  *out = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-         h * 3600 + mi * 60 + sec - offset;
+  *out = daysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+         mi * 60 + sec - offset;
   return true;
 }
 
@@ -209,8 +233,8 @@ std::string formatIsoTime(std::int64_t t) {
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[80];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 
@@ -224,7 +248,8 @@ std::error_code make_error_code(ImportErrc e) { return {static_cast<int>(e), imp
 const char* rejectReasonText(RejectReason reason) {
   switch (reason) {
     case RejectReason::MalformedRow: return "malformed CSV row";
-    case RejectReason::FieldCountMismatch: return "row has a different number of fields than the header";
+    case RejectReason::FieldCountMismatch:
+      return "row has a different number of fields than the header";
     case RejectReason::MissingPhone: return "phone number is missing";
     case RejectReason::InvalidPhone: return "invalid phone number";
     case RejectReason::FixedLineNumber: return "fixed-line number cannot receive SMS";
@@ -238,7 +263,8 @@ const char* rejectReasonText(RejectReason reason) {
     case RejectReason::InvalidBoolean: return "expected true or false";
     case RejectReason::InvalidTime: return "expected an ISO 8601 date or date-time";
     case RejectReason::InvalidConsentChannel: return "unknown consent channel";
-    case RejectReason::IncompleteConsent: return "consent needs consent_given_at and consent_wording_version";
+    case RejectReason::IncompleteConsent:
+      return "consent needs consent_given_at and consent_wording_version";
     case RejectReason::DuplicateInFile: return "same phone number as an earlier row";
   }
   return "rejected";
@@ -303,8 +329,7 @@ struct ContactImporter::Impl {
   void header(const CsvRecord& rec) {
     have_header = true;
     if (rec.error != CsvError::None) {
-      return fail(ImportErrc::BadHeader,
-                  std::string("header row: ") + csvErrorReason(rec.error));
+      return fail(ImportErrc::BadHeader, std::string("header row: ") + csvErrorReason(rec.error));
     }
     bool has_phone = false;
     base_update = store::ContactUpdate{};
@@ -336,7 +361,10 @@ struct ContactImporter::Impl {
         case Col::Phone: has_phone = true; break;
         case Col::Name: base_update.display_name = true; break;
         case Col::Language: base_update.language = true; break;
-        case Col::Country: base_update.country = true; has_country_column = true; break;
+        case Col::Country:
+          base_update.country = true;
+          has_country_column = true;
+          break;
         case Col::Region: base_update.region = true; break;
         case Col::City: base_update.city = true; break;
         case Col::Groups: base_update.groups = true; break;
@@ -444,7 +472,8 @@ struct ContactImporter::Impl {
         case Col::ConsentWithdrawnAt:
           if (!v.empty()) {
             std::int64_t t = 0;
-            if (!parseIsoTime(v, &t)) return reject(rec.line, RejectReason::InvalidTime, col.header);
+            if (!parseIsoTime(v, &t))
+              return reject(rec.line, RejectReason::InvalidTime, col.header);
             has_consent = true;
             if (col.kind == Col::ConsentGivenAt) {
               consent.given_at = t;
@@ -465,7 +494,8 @@ struct ContactImporter::Impl {
         case Col::ConsentWording:
         case Col::ConsentLanguage:
         case Col::ConsentRecordedBy:
-          if (v.size() > kMaxShortText) return reject(rec.line, RejectReason::ValueTooLong, col.header);
+          if (v.size() > kMaxShortText)
+            return reject(rec.line, RejectReason::ValueTooLong, col.header);
           if (!v.empty()) {
             has_consent = true;
             if (col.kind == Col::ConsentWording) {
@@ -514,8 +544,8 @@ struct ContactImporter::Impl {
       c.time_zone_overridden = true;
       update.time_zone = store::ContactUpdate::TimeZone::Set;
     } else {
-      c.time_zone = !c.country.empty() ? defaultTimeZone(c.country, c.region)
-                                       : defaultTimeZone(phone.region);
+      c.time_zone =
+          !c.country.empty() ? defaultTimeZone(c.country, c.region) : defaultTimeZone(phone.region);
       c.time_zone_overridden = false;
       if (tz_flag.has_value() && !*tz_flag) {
         update.time_zone = store::ContactUpdate::TimeZone::Set;  // back to derived

@@ -53,28 +53,28 @@ enum class RejectReason {
   MalformedRow,        // CSV syntax; detail says which
   FieldCountMismatch,  // the row does not have as many fields as the header
   MissingPhone,
-  InvalidPhone,        // detail: libphonenumber's fixed reason
-  FixedLineNumber,     // cannot receive SMS
+  InvalidPhone,     // detail: libphonenumber's fixed reason
+  FixedLineNumber,  // cannot receive SMS
   InvalidCountry,
   InvalidLanguage,
   UnknownTimeZone,
-  InvalidText,         // not UTF-8, or control characters
+  InvalidText,  // not UTF-8, or control characters
   ValueTooLong,
-  TooManyValues,       // groups or a custom field with too many values
+  TooManyValues,  // groups or a custom field with too many values
   InvalidStatus,
   InvalidBoolean,
-  InvalidTime,         // consent times: ISO 8601 date or date-time
+  InvalidTime,  // consent times: ISO 8601 date or date-time
   InvalidConsentChannel,
-  IncompleteConsent,   // consent columns without given_at or wording_version
-  DuplicateInFile,     // same number as an earlier row (duplicate_of_line)
+  IncompleteConsent,  // consent columns without given_at or wording_version
+  DuplicateInFile,    // same number as an earlier row (duplicate_of_line)
 };
 const char* rejectReasonText(RejectReason reason);
 
 struct RowRejection {
   std::uint64_t line = 0;
   RejectReason reason = RejectReason::MalformedRow;
-  std::string column;        // header name as written in the file ("" for row-level reasons)
-  const char* detail = "";   // a fixed text (CSV or phone reason), never input
+  std::string column;       // header name as written in the file ("" for row-level reasons)
+  const char* detail = "";  // a fixed text (CSV or phone reason), never input
   std::uint64_t duplicate_of_line = 0;
 };
 // "line 12, column phone: invalid phone number (number is too short)"

@@ -85,9 +85,9 @@ bool CsvParser::feed(char c, CsvRecord* out) {
     if (c == '\n') return false;
   }
   const bool line_end = c == '\n' || c == '\r';
-  if (state_ != State::Skipping && !(line_end && (state_ == State::FieldStart ||
-                                                  state_ == State::Unquoted ||
-                                                  state_ == State::QuoteInQuoted))) {
+  if (state_ != State::Skipping &&
+      !(line_end && (state_ == State::FieldStart || state_ == State::Unquoted ||
+                     state_ == State::QuoteInQuoted))) {
     if (++record_bytes_ > options_.max_record_bytes) fail(CsvError::RecordTooLong);
   }
   switch (state_) {

@@ -5,7 +5,6 @@
 
 #include "outreach/text_normalizer.h"
 
-
 namespace liaison::gateway::outreach {
 
 const char* keywordName(Keyword k) {
@@ -29,29 +28,30 @@ const std::vector<std::string>& KeywordRouter::defaultStopWords() {
       "cancelar", "sair", "basta", "halt", "abmelden", "afmelden",
       // Turkish, Arabic, Persian, Urdu, Hindi, Bengali, Russian, Ukrainian, Polish, Romanian,
       // Swahili, Tagalog, Chinese, Amharic
-      "dur", "iptal", "توقف", "الغاء", "ایست", "لغو", "بند", "रुको", "बंद", "থামুন", "বন্ধ",
-      "стоп", "отписаться", "відписатися", "koniec", "anuluj", "opreste", "acha", "simama",
-      "hinto", "退订", "停止", "አቁም"};
+      "dur", "iptal", "توقف", "الغاء", "ایست", "لغو", "بند", "रुको", "बंद", "থামুন", "বন্ধ", "стоп",
+      "отписаться", "відписатися", "koniec", "anuluj", "opreste", "acha", "simama", "hinto", "退订",
+      "停止", "አቁም"};
   return kWords;
 }
 
 const std::vector<std::string>& KeywordRouter::defaultStartWords() {
   static const std::vector<std::string> kWords = {
-      "start", "unstop", "subscribe", "resume", "yes start", "demarrer", "reprendre", "inicio",
-      "iniciar", "comecar", "basla", "ابدأ", "شروع", "शुरू", "শুরু", "старт", "anfang"};
+      "start",     "unstop", "subscribe", "resume",  "yes start", "demarrer",
+      "reprendre", "inicio", "iniciar",   "comecar", "basla",     "ابدأ",
+      "شروع",      "शुरू",     "শুরু",        "старт",   "anfang"};
   return kWords;
 }
 
 const std::vector<std::string>& KeywordRouter::defaultHelpWords() {
   static const std::vector<std::string> kWords = {
-      "help", "info", "aide", "ayuda", "ajuda", "aiuto", "hilfe", "hulp", "yardim", "مساعدة",
-      "کمک", "मदद", "সাহায্য", "помощь", "pomoc", "ajutor", "msaada", "tulong", "帮助", "እርዳታ"};
+      "help", "info", "aide",   "ayuda",  "ajuda", "aiuto",  "hilfe",  "hulp",   "yardim", "مساعدة",
+      "کمک",  "मदद",  "সাহায্য", "помощь", "pomoc", "ajutor", "msaada", "tulong", "帮助",   "እርዳታ"};
   return kWords;
 }
 
 KeywordRouter::KeywordRouter(const KeywordConfig& config) {
-  for (const char* w : {"stop", "stopall", "unsubscribe", "optout", "arret", "desabonner",
-                        "стоп", "توقف", "停止", "退订"}) {
+  for (const char* w : {"stop", "stopall", "unsubscribe", "optout", "arret", "desabonner", "стоп",
+                        "توقف", "停止", "退订"}) {
     strong_stop_.insert(normalizeAnswer(w));
   }
   auto add = [this](const std::vector<std::string>& list, Keyword k) {

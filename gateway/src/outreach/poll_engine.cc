@@ -22,13 +22,13 @@ constexpr int64_t kDefaultSessionExpiryS = 24 * 3600;
 
 // Yes and no as people text them, across the diaspora's languages (normalised on use).
 const std::vector<const char*> kYesWords = {
-    "yes", "y", "yeah", "yep", "ok", "oui", "si", "sí", "sim", "ja", "j", "evet", "e", "da",
-    "да", "так", "tak", "نعم", "اي", "بله", "آره", "ndiyo", "eeh", "oo", "opo", "हाँ", "हां",
-    "जी", "ہاں", "হ্যাঁ", "是", "对", "አዎ", "haa", "iya", "ya"};
+    "yes", "y",  "yeah", "yep", "ok",  "oui", "si", "sí",  "sim", "ja",    "j",   "evet",
+    "e",   "da", "да",   "так", "tak", "نعم", "اي", "بله", "آره", "ndiyo", "eeh", "oo",
+    "opo", "हाँ", "हां",   "जी",  "ہاں", "হ্যাঁ", "是", "对",  "አዎ",  "haa",   "iya", "ya"};
 const std::vector<const char*> kNoWords = {
-    "no", "n", "nope", "non", "não", "nao", "nein", "nee", "hayır", "hayir", "h", "нет", "ні",
-    "nie", "لا", "نه", "hapana", "hindi", "नहीं", "नही", "نہیں", "না", "不", "否", "አይ",
-    "maya", "tidak", "engga"};
+    "no",   "n",   "nope", "non", "não", "nao",  "nein",   "nee",   "hayır", "hayir",
+    "h",    "нет", "ні",   "nie", "لا",  "نه",   "hapana", "hindi", "नहीं",   "नही",
+    "نہیں", "না",  "不",   "否",  "አይ",  "maya", "tidak",  "engga"};
 
 const std::unordered_map<std::string, const char*>& reaskPrefixes() {
   static const std::unordered_map<std::string, const char*> kPrefixes = {
@@ -130,7 +130,8 @@ std::optional<PollEngine> PollEngine::create(const liaison::v1::Poll& poll,
     } else if (!e.index_.emplace(q.id(), i).second) {
       err(at + ".id", "duplicate id '" + q.id() + "'");
     }
-    if (!hasText(q.prompt())) err(at + ".prompt", "no text");
+    if (!hasText(q.prompt()))
+      err(at + ".prompt", "no text");
     else if (!hasFallback(q.prompt())) {
       err(at + ".prompt", "no text in the fallback language '" + fallback_language + "'");
     }
@@ -350,8 +351,8 @@ std::optional<PollAnswer> PollEngine::interpret(const std::string& question_id,
       const size_t b = reply.find_first_not_of(" \t\r\n");
       if (b == std::string_view::npos) return std::nullopt;
       const size_t e = reply.find_last_not_of(" \t\r\n");
-      const int max = q->free_text().max_chars() > 0 ? q->free_text().max_chars()
-                                                      : kDefaultFreeTextChars;
+      const int max =
+          q->free_text().max_chars() > 0 ? q->free_text().max_chars() : kDefaultFreeTextChars;
       a.kind = PollAnswer::Kind::Text;
       a.text = cutCodePoints(reply.substr(b, e - b + 1), max, &a.truncated);
       return a;
@@ -398,10 +399,9 @@ PollStep PollEngine::start(PollSession& session, int64_t now_s) const {
 
 bool PollEngine::expired(const PollSession& session, int64_t now_s) const {
   if (session.finished) return false;
-  const int64_t limit =
-      poll_.has_session_expiry() && poll_.session_expiry().seconds() > 0
-          ? poll_.session_expiry().seconds()
-          : kDefaultSessionExpiryS;
+  const int64_t limit = poll_.has_session_expiry() && poll_.session_expiry().seconds() > 0
+                            ? poll_.session_expiry().seconds()
+                            : kDefaultSessionExpiryS;
   return now_s - session.last_activity_s > limit;
 }
 

@@ -38,21 +38,21 @@ struct PollSession {
   std::string current_question;  // id of the question awaiting a reply; empty when finished
   int reasks = 0;                // re-asks spent on the current question
   bool finished = false;
-  int64_t last_activity_s = 0;   // Unix seconds of the last message either way
+  int64_t last_activity_s = 0;  // Unix seconds of the last message either way
 };
 
 enum class StepKind {
-  Ask,     // send `text` (the next question)
-  Reask,   // the reply was unclear: send `text` (a helpful re-ask)
-  Finish,  // send `text` (closing message; may be empty: send nothing)
-  Expired, // the session timed out before this reply: send nothing, count no answer
-  Ignored, // the session was already finished: route the message to the inbox
+  Ask,      // send `text` (the next question)
+  Reask,    // the reply was unclear: send `text` (a helpful re-ask)
+  Finish,   // send `text` (closing message; may be empty: send nothing)
+  Expired,  // the session timed out before this reply: send nothing, count no answer
+  Ignored,  // the session was already finished: route the message to the inbox
 };
 
 struct PollStep {
   StepKind kind = StepKind::Ignored;
   std::string text;
-  std::optional<PollAnswer> answer;  // set when this reply was accepted as an answer
+  std::optional<PollAnswer> answer;             // set when this reply was accepted as an answer
   std::optional<std::string> skipped_question;  // gave up on it after max re-asks
 };
 
@@ -96,7 +96,7 @@ class PollEngine {
 
   liaison::v1::Poll poll_;
   std::string fallback_language_;
-  std::unordered_map<std::string, int> index_;       // question id -> position
+  std::unordered_map<std::string, int> index_;            // question id -> position
   std::unordered_map<std::string, ChoiceIndex> choices_;  // per single-choice question id
   std::unordered_map<std::string, std::unordered_map<std::string, bool>> yes_no_;  // per question
 };

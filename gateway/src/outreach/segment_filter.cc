@@ -80,8 +80,7 @@ class Compiler {
     if (depth > limits_.max_depth) return fail(FilterErrc::TooDeep, path, "nested too deeply");
     if (++nodes_ > limits_.max_nodes) return fail(FilterErrc::TooLarge, path, "too many nodes");
     switch (f.kind_case()) {
-      case liaison::v1::Filter::kCondition:
-        return condition(f.condition(), path + ".condition");
+      case liaison::v1::Filter::kCondition: return condition(f.condition(), path + ".condition");
       case liaison::v1::Filter::kAll:
       case liaison::v1::Filter::kAny: {
         const bool all = f.kind_case() == liaison::v1::Filter::kAll;
@@ -93,8 +92,7 @@ class Compiler {
         sql() += '(';
         for (int i = 0; i < c.filters_size(); ++i) {
           if (i > 0) sql() += all ? " AND " : " OR ";
-          const std::string child =
-              path + (all ? ".all[" : ".any[") + std::to_string(i) + "]";
+          const std::string child = path + (all ? ".all[" : ".any[") + std::to_string(i) + "]";
           if (auto ec = filter(c.filters(i), depth + 1, child)) return ec;
         }
         sql() += ')';
@@ -105,8 +103,7 @@ class Compiler {
         if (auto ec = filter(f.negate(), depth + 1, path + ".negate")) return ec;
         sql() += ')';
         return {};
-      case liaison::v1::Filter::KIND_NOT_SET:
-        break;
+      case liaison::v1::Filter::KIND_NOT_SET: break;
     }
     return fail(FilterErrc::Empty, path, "no condition, all, any or negate set");
   }
@@ -168,14 +165,15 @@ class Compiler {
     }
     if (n < want_min || n > want_max) {
       return fail(FilterErrc::WrongValueCount, at,
-                  want_max == 0 ? "EXISTS takes no values"
+                  want_max == 0   ? "EXISTS takes no values"
                   : want_max == 1 ? "operator takes exactly one value"
                                   : "operator takes one or more values");
     }
     std::vector<store::SqlValue> values;
     values.reserve(n);
     for (const std::string& raw : c.values()) {
-      if (raw.size() > limits_.max_value_bytes) return fail(FilterErrc::ValueTooLong, at, "value too long");
+      if (raw.size() > limits_.max_value_bytes)
+        return fail(FilterErrc::ValueTooLong, at, "value too long");
       const std::string_view v = trim(raw);
       switch (info->kind) {
         case Kind::Language: {
@@ -186,13 +184,15 @@ class Compiler {
         }
         case Kind::Country: {
           auto k = canonicalCountry(v);
-          if (!k) return fail(FilterErrc::InvalidValue, at, "value is not an ISO 3166 country code");
+          if (!k)
+            return fail(FilterErrc::InvalidValue, at, "value is not an ISO 3166 country code");
           values.emplace_back(*k);
           break;
         }
         case Kind::Status: {
           auto s = parseStatus(v);
-          if (!s) return fail(FilterErrc::InvalidValue, at, "status is active, opted_out or invalid");
+          if (!s)
+            return fail(FilterErrc::InvalidValue, at, "status is active, opted_out or invalid");
           values.emplace_back(*s);
           break;
         }
@@ -205,9 +205,7 @@ class Compiler {
           }
           values.emplace_back(std::string(v));
           break;
-        default:
-          values.emplace_back(std::string(v));
-          break;
+        default: values.emplace_back(std::string(v)); break;
       }
     }
 
@@ -224,9 +222,7 @@ class Compiler {
             sql() += col + " = ";
             param(values[0]);
             return {};
-          case Op::OPERATOR_IN:
-            sql() += col + " IN ";
-            return valueList(values);
+          case Op::OPERATOR_IN: sql() += col + " IN "; return valueList(values);
           case Op::OPERATOR_NOT_EQUALS:
           case Op::OPERATOR_NOT_IN:
             sql() += nullable ? "(" + col + " IS NULL OR " + col : "(" + col;
@@ -239,9 +235,7 @@ class Compiler {
             }
             sql() += ')';
             return {};
-          case Op::OPERATOR_EXISTS:
-            sql() += col + " IS NOT NULL";
-            return {};
+          case Op::OPERATOR_EXISTS: sql() += col + " IS NOT NULL"; return {};
           default:
             return fail(FilterErrc::UnsupportedOperator, at,
                         "HAS, LESS and GREATER do not apply to this field");
@@ -255,7 +249,8 @@ class Compiler {
           return fail(FilterErrc::UnsupportedOperator, at, "consent supports EXISTS only");
         }
         if (info->kind != Kind::Custom && (op == Op::OPERATOR_LESS || op == Op::OPERATOR_GREATER)) {
-          return fail(FilterErrc::UnsupportedOperator, at, "LESS and GREATER apply to custom fields");
+          return fail(FilterErrc::UnsupportedOperator, at,
+                      "LESS and GREATER apply to custom fields");
         }
         // Membership as `c.id [NOT] IN (subquery)`: the planner drives it from the
         // (key|name, value, contact_id) indexes; PostgreSQL plans it as a (anti-)semi-join.
@@ -358,8 +353,8 @@ std::error_code countSegment(store::ContactStore& contacts, std::string_view ten
 
 std::error_code saveSegment(store::SegmentStore& segments, store::SqlDialect dialect,
                             std::string_view tenant, std::string_view name,
-                            const liaison::v1::Filter& filter, std::int64_t now,
-                            std::int64_t* id, std::string* detail) {
+                            const liaison::v1::Filter& filter, std::int64_t now, std::int64_t* id,
+                            std::string* detail) {
   store::SqlWhere where;
   if (auto ec = compileFilter(filter, dialect, &where, detail)) return ec;
   return segments.create(tenant, name, filter.SerializeAsString(), now, id);

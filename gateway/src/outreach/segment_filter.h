@@ -26,13 +26,13 @@
 namespace liaison::gateway::outreach {
 
 enum class FilterErrc {
-  Empty = 1,            // a Filter or condition with nothing set
+  Empty = 1,  // a Filter or condition with nothing set
   TooDeep = 2,
-  TooLarge = 3,         // too many nodes or values
+  TooLarge = 3,  // too many nodes or values
   UnknownField = 4,
   UnsupportedOperator = 5,  // the operator does not apply to the field (or is UNSPECIFIED)
   WrongValueCount = 6,
-  InvalidValue = 7,     // not a language tag, country code, status or number as required
+  InvalidValue = 7,  // not a language tag, country code, status or number as required
   ValueTooLong = 8,
 };
 
@@ -69,8 +69,8 @@ std::error_code countSegment(store::ContactStore& contacts, std::string_view ten
 // explains a filter error. StoreErrc::Constraint when the name is taken.
 std::error_code saveSegment(store::SegmentStore& segments, store::SqlDialect dialect,
                             std::string_view tenant, std::string_view name,
-                            const liaison::v1::Filter& filter, std::int64_t now,
-                            std::int64_t* id, std::string* detail);
+                            const liaison::v1::Filter& filter, std::int64_t now, std::int64_t* id,
+                            std::string* detail);
 
 // The live count of a saved segment.
 std::error_code countSavedSegment(store::SegmentStore& segments, store::ContactStore& contacts,

@@ -11,8 +11,8 @@ namespace liaison::gateway::outreach {
 
 std::string normalizeAnswer(std::string_view utf8) {
   if (utf8.size() > kMaxNormalizedInput) utf8 = utf8.substr(0, kMaxNormalizedInput);
-  const icu::UnicodeString in =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  const icu::UnicodeString in = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkd = icu::Normalizer2::getNFKDInstance(status);
   icu::UnicodeString decomposed = U_SUCCESS(status) ? nfkd->normalize(in, status) : in;
@@ -31,9 +31,8 @@ std::string normalizeAnswer(std::string_view utf8) {
       out.append(static_cast<UChar>('0' + u_charDigitValue(c)));
       continue;
     }
-    if (u_isUWhiteSpace(c) || u_ispunct(c) || type == U_MATH_SYMBOL ||
-        type == U_CURRENCY_SYMBOL || type == U_MODIFIER_SYMBOL || type == U_OTHER_SYMBOL ||
-        type == U_CONTROL_CHAR) {
+    if (u_isUWhiteSpace(c) || u_ispunct(c) || type == U_MATH_SYMBOL || type == U_CURRENCY_SYMBOL ||
+        type == U_MODIFIER_SYMBOL || type == U_OTHER_SYMBOL || type == U_CONTROL_CHAR) {
       pending_space = true;
       continue;
     }
@@ -56,8 +55,8 @@ namespace liaison::gateway::outreach {
 
 std::string normalizeDigits(std::string_view utf8) {
   if (utf8.size() > kMaxNormalizedInput) utf8 = utf8.substr(0, kMaxNormalizedInput);
-  const icu::UnicodeString in =
-      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  const icu::UnicodeString in = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   icu::UnicodeString out;
   for (int32_t i = 0; i < in.length();) {
     const UChar32 c = in.char32At(i);

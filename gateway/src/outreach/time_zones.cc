@@ -58,8 +58,8 @@ std::string_view defaultTimeZone(std::string_view country, std::string_view regi
 bool isKnownTimeZone(std::string_view zone) {
   const auto* begin = tz_table::kZoneNames;
   const auto* end = begin + tz_table::kZoneNameCount;
-  const auto* it = std::lower_bound(
-      begin, end, zone, [](const char* e, std::string_view key) { return e < key; });
+  const auto* it = std::lower_bound(begin, end, zone,
+                                    [](const char* e, std::string_view key) { return e < key; });
   return it != end && std::string_view(*it) == zone;
 }
 

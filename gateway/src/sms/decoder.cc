@@ -91,8 +91,7 @@ DecodeError parseUdh(std::span<const uint8_t> user_data, UdhInfo* out, std::stri
     if (length > end - pos - 2) {
       static constexpr char kHex[] = "0123456789ABCDEF";
       *message = std::string("IE 0x") + kHex[iei >> 4] + kHex[iei & 0xF] + " length " +
-                 std::to_string(length) +
-                 " runs past the end of the UDH";
+                 std::to_string(length) + " runs past the end of the UDH";
       return DecodeError::MalformedUdh;
     }
     const std::span<const uint8_t> data = user_data.subspan(pos + 2, length);
@@ -105,8 +104,8 @@ DecodeError parseUdh(std::span<const uint8_t> user_data, UdhInfo* out, std::stri
     } else if (iei == 0x08 && length == 4) {
       out->concat.reset();
       if (data[2] != 0 && data[3] != 0 && data[3] <= data[2]) {
-        out->concat = ConcatInfo{static_cast<uint16_t>(data[0] << 8 | data[1]), data[2], data[3],
-                                 true};
+        out->concat =
+            ConcatInfo{static_cast<uint16_t>(data[0] << 8 | data[1]), data[2], data[3], true};
       }
     } else if (iei == 0x24 && length == 1) {
       Language language = Language::Default;
@@ -195,8 +194,8 @@ DecodedMessage decodeUserData(const DecodeInput& input) {
 
   switch (input.coding) {
     case DataCoding::Gsm7Unpacked:
-      result.substitutions = appendGsm7Text(payload, result.udh.locking_shift,
-                                            result.udh.single_shift, &result.text);
+      result.substitutions =
+          appendGsm7Text(payload, result.udh.locking_shift, result.udh.single_shift, &result.text);
       break;
     case DataCoding::Gsm7Packed: {
       const size_t header_septets = udhSeptets(udh_octets);
@@ -225,19 +224,13 @@ DecodedMessage decodeUserData(const DecodeInput& input) {
           (septets.back() == 0x00 || septets.back() == 0x0D)) {
         septets.pop_back();
       }
-      result.substitutions = appendGsm7Text(septets, result.udh.locking_shift,
-                                            result.udh.single_shift, &result.text);
+      result.substitutions =
+          appendGsm7Text(septets, result.udh.locking_shift, result.udh.single_shift, &result.text);
       break;
     }
-    case DataCoding::Ucs2:
-      appendUtf16(payload, &result.text, &result.substitutions);
-      break;
-    case DataCoding::Latin1:
-      appendLatin1(payload, &result.text);
-      break;
-    case DataCoding::Binary:
-      result.binary.assign(payload.begin(), payload.end());
-      break;
+    case DataCoding::Ucs2: appendUtf16(payload, &result.text, &result.substitutions); break;
+    case DataCoding::Latin1: appendLatin1(payload, &result.text); break;
+    case DataCoding::Binary: result.binary.assign(payload.begin(), payload.end()); break;
   }
   return result;
 }

@@ -56,7 +56,7 @@ struct ConcatInfo {
 };
 
 struct UdhInfo {
-  size_t length = 0;  // UDH octets incl. UDHL; 0 when there is no UDH.
+  size_t length = 0;                 // UDH octets incl. UDHL; 0 when there is no UDH.
   std::optional<ConcatInfo> concat;  // Absent if no IE, or the IE had invalid total/sequence.
   Language locking_shift = Language::Default;
   Language single_shift = Language::Default;
@@ -65,8 +65,8 @@ struct UdhInfo {
 
 struct DecodeInput {
   DataCoding coding = DataCoding::Gsm7Unpacked;
-  bool udhi = false;                     // TP-UDHI / esm_class 0x40: user data starts with a UDH.
-  std::span<const uint8_t> user_data;    // UDH (if udhi) followed by the payload.
+  bool udhi = false;                   // TP-UDHI / esm_class 0x40: user data starts with a UDH.
+  std::span<const uint8_t> user_data;  // UDH (if udhi) followed by the payload.
   // Gsm7Packed only: TP-UDL in septets incl. the UDH's septets. Without it the septet count is
   // inferred from the octet count and a trailing '@' or CR that ends exactly on the last octet
   // boundary is taken as padding (TS 23.038 6.1.2.3.1).

@@ -51,7 +51,7 @@ SegmentCount countSegments(const SegmentCapacity& capacity, size_t total, size_t
 struct Candidate {
   EncodingChoice choice;
   size_t segments = 0;
-  size_t rank = 0;  // 0 GSM default, 1 UCS-2, 2 + national IE octets.
+  size_t rank = 0;   // 0 GSM default, 1 UCS-2, 2 + national IE octets.
   size_t mixed = 0;  // 1 when locking and single shift tables are of two different languages.
   size_t preference = 0;
   size_t units = 0;
@@ -75,9 +75,7 @@ std::string hexCodePoint(char32_t value) {
   return hex;
 }
 
-bool validLanguage(Language language) {
-  return static_cast<size_t>(language) < kLanguageCount;
-}
+bool validLanguage(Language language) { return static_cast<size_t>(language) < kLanguageCount; }
 
 TextInfo makeInfo(const Candidate& best, size_t code_points, ConcatRefSize ref_size) {
   const SegmentCapacity capacity = segmentCapacity(best.choice, ref_size);
@@ -114,8 +112,8 @@ void searchNational(std::span<const char32_t> code_points, const EncodeOptions& 
   uint32_t allowed_mask = 0;
   for (size_t lang = 0; lang < kLanguageCount; ++lang) {
     if (allowed[lang]) {
-      allowed_mask |= lockingBit(static_cast<Language>(lang)) |
-                      singleShiftBit(static_cast<Language>(lang));
+      allowed_mask |=
+          lockingBit(static_cast<Language>(lang)) | singleShiftBit(static_cast<Language>(lang));
     }
   }
   const SeptetLookup lookup;
@@ -226,15 +224,15 @@ AnalyzeResult analyzeCodePoints(std::span<const char32_t> code_points,
   AnalyzeResult result;
   if (options.max_segments < 1 || options.max_segments > kMaxSegmentsLimit) {
     result.error = EncodeError::InvalidOptions;
-    result.message = "max_segments must be within 1..255, got " +
-                     std::to_string(options.max_segments);
+    result.message =
+        "max_segments must be within 1..255, got " + std::to_string(options.max_segments);
     return result;
   }
   for (const Language language : options.languages) {
     if (!validLanguage(language)) {
       result.error = EncodeError::InvalidOptions;
-      result.message = "unknown national language value " +
-                       std::to_string(static_cast<unsigned>(language));
+      result.message =
+          "unknown national language value " + std::to_string(static_cast<unsigned>(language));
       return result;
     }
   }
@@ -242,8 +240,7 @@ AnalyzeResult analyzeCodePoints(std::span<const char32_t> code_points,
   if (code_points.size() > kMaxSegmentsLimit * kGsm7SingleSegmentSeptets) {
     result.error = EncodeError::InputTooLong;
     result.message = "text of " + std::to_string(code_points.size()) +
-                     " characters cannot fit in " + std::to_string(kMaxSegmentsLimit) +
-                     " segments";
+                     " characters cannot fit in " + std::to_string(kMaxSegmentsLimit) + " segments";
     return result;
   }
 
@@ -261,8 +258,8 @@ AnalyzeResult analyzeCodePoints(std::span<const char32_t> code_points,
     const char32_t code_point = code_points[i];
     if (!isScalarValue(code_point)) {
       result.error = EncodeError::InvalidUtf8;
-      result.message = "code point at index " + std::to_string(i) +
-                       " is not a Unicode scalar value";
+      result.message =
+          "code point at index " + std::to_string(i) + " is not a Unicode scalar value";
       return result;
     }
     ucs2_units += code_point > 0xFFFF ? 2 : 1;
@@ -281,10 +278,9 @@ AnalyzeResult analyzeCodePoints(std::span<const char32_t> code_points,
   bool have_best = false;
   SegmentCount gsm;
   if (options.policy != EncodingPolicy::Ucs2Only && gsm_ok) {
-    gsm = countSegments(segmentCapacity(gsm_choice, options.ref_size), gsm_units,
-                        code_points.size(), [&](size_t i) -> size_t {
-                          return static_cast<size_t>(gsm_lookup.cost(code_points[i]));
-                        });
+    gsm = countSegments(
+        segmentCapacity(gsm_choice, options.ref_size), gsm_units, code_points.size(),
+        [&](size_t i) -> size_t { return static_cast<size_t>(gsm_lookup.cost(code_points[i])); });
     best = {gsm_choice, gsm.segments, 0, 0, 0, gsm_units, gsm.remaining};
     have_best = true;
   }
@@ -307,8 +303,8 @@ AnalyzeResult analyzeCodePoints(std::span<const char32_t> code_points,
 
   if (!have_best) {
     result.error = EncodeError::Unencodable;
-    result.message = "character U+" + hexCodePoint(code_points[first_unencodable]) +
-                     " at index " + std::to_string(first_unencodable) +
+    result.message = "character U+" + hexCodePoint(code_points[first_unencodable]) + " at index " +
+                     std::to_string(first_unencodable) +
                      " has no GSM 7-bit representation in the allowed tables";
     return result;
   }
@@ -316,8 +312,7 @@ AnalyzeResult analyzeCodePoints(std::span<const char32_t> code_points,
   if (result.info.segments > options.max_segments) {
     result.error = EncodeError::TooManySegments;
     result.message = "text needs " + std::to_string(result.info.segments) +
-                     " segments, more than the maximum of " +
-                     std::to_string(options.max_segments);
+                     " segments, more than the maximum of " + std::to_string(options.max_segments);
   }
   return result;
 }

@@ -40,9 +40,9 @@ inline constexpr char16_t kUndefinedChar = 0xFFFF;
 
 // All national languages (Default excluded), in spec order; the default allow-list.
 inline constexpr std::array<Language, kLanguageCount - 1> kAllNationalLanguages = {
-    Language::Turkish,  Language::Spanish,   Language::Portuguese, Language::Bengali,
-    Language::Gujarati, Language::Hindi,     Language::Kannada,    Language::Malayalam,
-    Language::Oriya,    Language::Punjabi,   Language::Tamil,      Language::Telugu,
+    Language::Turkish,  Language::Spanish, Language::Portuguese, Language::Bengali,
+    Language::Gujarati, Language::Hindi,   Language::Kannada,    Language::Malayalam,
+    Language::Oriya,    Language::Punjabi, Language::Tamil,      Language::Telugu,
     Language::Urdu};
 
 // Returns a short English name ("Default", "Turkish", ...), or "Unknown" for out-of-range values.
@@ -70,8 +70,7 @@ constexpr uint32_t singleShiftBit(Language language) {
 // per-character loops. Out-of-range languages behave as empty tables.
 class SeptetLookup {
  public:
-  explicit SeptetLookup(Language locking = Language::Default,
-                        Language single = Language::Default);
+  explicit SeptetLookup(Language locking = Language::Default, Language single = Language::Default);
 
   // Septet of `code_point` in the locking / single shift table, or -1. The escape position and
   // undefined entries never match; a character listed twice yields the lower septet.

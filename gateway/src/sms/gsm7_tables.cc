@@ -560,37 +560,15 @@ constexpr CharTable kUrduSingle = {{
 }};
 
 constexpr std::array<const CharTable*, kLanguageCount> kLockingTables = {
-    &kDefaultLocking,
-    &kTurkishLocking,
-    nullptr,
-    &kPortugueseLocking,
-    &kBengaliLocking,
-    &kGujaratiLocking,
-    &kHindiLocking,
-    &kKannadaLocking,
-    &kMalayalamLocking,
-    &kOriyaLocking,
-    &kPunjabiLocking,
-    &kTamilLocking,
-    &kTeluguLocking,
-    &kUrduLocking,
+    &kDefaultLocking,  &kTurkishLocking, nullptr,          &kPortugueseLocking, &kBengaliLocking,
+    &kGujaratiLocking, &kHindiLocking,   &kKannadaLocking, &kMalayalamLocking,  &kOriyaLocking,
+    &kPunjabiLocking,  &kTamilLocking,   &kTeluguLocking,  &kUrduLocking,
 };
 
 constexpr std::array<const CharTable*, kLanguageCount> kSingleTables = {
-    &kDefaultSingle,
-    &kTurkishSingle,
-    &kSpanishSingle,
-    &kPortugueseSingle,
-    &kBengaliSingle,
-    &kGujaratiSingle,
-    &kHindiSingle,
-    &kKannadaSingle,
-    &kMalayalamSingle,
-    &kOriyaSingle,
-    &kPunjabiSingle,
-    &kTamilSingle,
-    &kTeluguSingle,
-    &kUrduSingle,
+    &kDefaultSingle,  &kTurkishSingle, &kSpanishSingle, &kPortugueseSingle, &kBengaliSingle,
+    &kGujaratiSingle, &kHindiSingle,   &kKannadaSingle, &kMalayalamSingle,  &kOriyaSingle,
+    &kPunjabiSingle,  &kTamilSingle,   &kTeluguSingle,  &kUrduSingle,
 };
 
 }  // namespace

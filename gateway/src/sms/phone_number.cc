@@ -42,15 +42,9 @@ ParsedPhone parsePhoneNumber(std::string_view input, std::string_view default_re
       out.error = PhoneError::UnknownCountryCode;
       return out;
     case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
-    case PhoneNumberUtil::TOO_SHORT_NSN:
-      out.error = PhoneError::TooShort;
-      return out;
-    case PhoneNumberUtil::TOO_LONG_NSN:
-      out.error = PhoneError::TooLongForRegion;
-      return out;
-    default:
-      out.error = PhoneError::NotANumber;
-      return out;
+    case PhoneNumberUtil::TOO_SHORT_NSN: out.error = PhoneError::TooShort; return out;
+    case PhoneNumberUtil::TOO_LONG_NSN: out.error = PhoneError::TooLongForRegion; return out;
+    default: out.error = PhoneError::NotANumber; return out;
   }
   if (!util.IsValidNumber(number)) {
     switch (util.IsPossibleNumberWithReason(number)) {

@@ -16,12 +16,12 @@ enum class NumberKind { Mobile, FixedLine, FixedLineOrMobile, Other };
 enum class PhoneError {
   None,
   Empty,
-  TooLong,             // input over kMaxPhoneInput bytes
+  TooLong,  // input over kMaxPhoneInput bytes
   NotANumber,
   UnknownCountryCode,  // no such country calling code, or no default region to assume
   TooShort,
   TooLongForRegion,
-  InvalidForRegion,    // well-formed but not a number that can exist there
+  InvalidForRegion,  // well-formed but not a number that can exist there
 };
 
 inline constexpr std::size_t kMaxPhoneInput = 64;

@@ -42,8 +42,8 @@ std::vector<uint8_t> buildUdh(const EncodingChoice& choice, const EncodeOptions&
 
 // Writes the code points from `*index` on into `out` while they fit in `capacity` units (a
 // character never straddles two parts); returns the units written and advances `*index`.
-size_t fillGsm7(std::span<const char32_t> code_points, const SeptetLookup& lookup,
-                size_t capacity, size_t* index, uint8_t* out) {
+size_t fillGsm7(std::span<const char32_t> code_points, const SeptetLookup& lookup, size_t capacity,
+                size_t* index, uint8_t* out) {
   size_t used = 0;
   size_t i = *index;
   for (; i < code_points.size(); ++i) {
@@ -91,8 +91,7 @@ size_t fillUcs2(std::span<const char32_t> code_points, size_t capacity, size_t* 
 
 }  // namespace
 
-EncodeResult encodeCodePoints(std::span<const char32_t> code_points,
-                              const EncodeOptions& options) {
+EncodeResult encodeCodePoints(std::span<const char32_t> code_points, const EncodeOptions& options) {
   EncodeResult result;
   AnalyzeResult analysis = analyzeCodePoints(code_points, options);
   result.info = analysis.info;

@@ -32,9 +32,9 @@ struct Segment {
   std::vector<uint8_t> user_data;
   // TP-UDL: septets incl. the UDH's septets (GSM 7) or octets (UCS-2); <= 160 / 140.
   size_t user_data_length = 0;
-  uint8_t sequence = 1;             // 1-based part number (1 when not concatenated).
-  size_t first_code_point = 0;      // Index of the segment's first code point in the text.
-  size_t code_point_count = 0;      // Code points carried by this segment.
+  uint8_t sequence = 1;         // 1-based part number (1 when not concatenated).
+  size_t first_code_point = 0;  // Index of the segment's first code point in the text.
+  size_t code_point_count = 0;  // Code points carried by this segment.
 };
 
 struct EncodeResult {

@@ -88,10 +88,10 @@ struct ContactUpdate {
   // Status is written, except that an opted-out contact stays opted out (promise 3): only a
   // START from the person (setStatus) re-activates.
   bool status = false;
-  bool groups = true;              // replace the set of groups
-  bool all_fields = false;         // replace every custom field
+  bool groups = true;                   // replace the set of groups
+  bool all_fields = false;              // replace every custom field
   std::vector<std::string> field_keys;  // else: replace the values of these keys only
-  bool consents = true;            // add the contact's consent records (never deletes)
+  bool consents = true;                 // add the contact's consent records (never deletes)
 };
 
 enum class UpsertOutcome { Inserted, Updated, DuplicateInBatch };

@@ -132,7 +132,8 @@ std::string_view Statement::text(int column) const {
 std::string_view Statement::blob(int column) const {
   const void* p = sqlite3_column_blob(stmt_, column);
   if (p == nullptr) return {};
-  return {static_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+  return {static_cast<const char*>(p),
+          static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 void Statement::reset() {
@@ -142,11 +143,10 @@ void Statement::reset() {
 
 // ---- Database ----
 
-std::unique_ptr<Database> Database::open(const std::string& path, Mode mode,
-                                         std::error_code* ec) {
+std::unique_ptr<Database> Database::open(const std::string& path, Mode mode, std::error_code* ec) {
   sqlite3* raw = nullptr;
-  const int flags = mode == Mode::ReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-                                            : SQLITE_OPEN_READONLY;
+  const int flags =
+      mode == Mode::ReadWrite ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
   auto db = std::make_unique<Database>(raw);  // closes `raw` even when opening failed
   if (rc != SQLITE_OK) {
@@ -156,8 +156,8 @@ std::unique_ptr<Database> Database::open(const std::string& path, Mode mode,
   sqlite3_busy_timeout(raw, 5000);
   if (mode == Mode::ReadWrite) {
     // See sqlite_store.h for where synchronous=FULL is needed and why it stays on.
-    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL",
-                               "PRAGMA foreign_keys=ON"}) {
+    for (const char* pragma :
+         {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON"}) {
       if ((*ec = db->exec(pragma))) return nullptr;
     }
   } else {

@@ -27,17 +27,17 @@ namespace liaison::gateway::store {
 
 // Store failures a caller can branch on. Values never change once shipped.
 enum class StoreErrc {
-  Busy = 1,          // another writer holds the lock past the busy timeout (retryable)
-  Constraint = 2,    // a UNIQUE, CHECK, NOT NULL or FOREIGN KEY constraint failed
-  Full = 3,          // disk or database full
-  IoError = 4,       // the OS reported an I/O error
-  Corrupt = 5,       // the file is damaged or not a database
-  ReadOnly = 6,      // the database or connection is read-only
-  Interrupted = 7,   // the operation was interrupted
-  TooBig = 8,        // a string or blob exceeded SQLite's limits
-  Misuse = 9,        // API misuse: a bug in the caller (prepared SQL invalid, ...)
-  Other = 10,        // any other SQLite failure
-  NotFound = 11,     // the addressed row does not exist
+  Busy = 1,              // another writer holds the lock past the busy timeout (retryable)
+  Constraint = 2,        // a UNIQUE, CHECK, NOT NULL or FOREIGN KEY constraint failed
+  Full = 3,              // disk or database full
+  IoError = 4,           // the OS reported an I/O error
+  Corrupt = 5,           // the file is damaged or not a database
+  ReadOnly = 6,          // the database or connection is read-only
+  Interrupted = 7,       // the operation was interrupted
+  TooBig = 8,            // a string or blob exceeded SQLite's limits
+  Misuse = 9,            // API misuse: a bug in the caller (prepared SQL invalid, ...)
+  Other = 10,            // any other SQLite failure
+  NotFound = 11,         // the addressed row does not exist
   InvalidArgument = 12,  // rejected before reaching the database
 };
 

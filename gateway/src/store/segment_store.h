@@ -29,8 +29,7 @@ class SegmentStore {
   virtual ~SegmentStore() = default;
   // StoreErrc::Constraint when the tenant already has a segment with this name.
   virtual std::error_code create(std::string_view tenant, std::string_view name,
-                                 std::string_view filter, std::int64_t now,
-                                 std::int64_t* id) = 0;
+                                 std::string_view filter, std::int64_t now, std::int64_t* id) = 0;
   // StoreErrc::NotFound when there is no such segment for the tenant.
   virtual std::error_code update(std::string_view tenant, std::int64_t id, std::string_view name,
                                  std::string_view filter, std::int64_t now) = 0;

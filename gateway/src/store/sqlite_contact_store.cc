@@ -101,7 +101,8 @@ std::string upsertSql(const ContactUpdate& u) {
           "ELSE contacts.time_zone END";
       break;
     case ContactUpdate::TimeZone::Set:
-      sql += ", time_zone = excluded.time_zone, time_zone_overridden = excluded.time_zone_overridden";
+      sql +=
+          ", time_zone = excluded.time_zone, time_zone_overridden = excluded.time_zone_overridden";
       break;
   }
   // Opt-out is absolute: no import or upsert turns an opted-out contact back on.
@@ -358,8 +359,7 @@ std::error_code SqliteContactStore::find(std::string_view tenant, std::string_vi
   return loadDetails(db_, out);
 }
 
-std::error_code SqliteContactStore::setStatus(std::string_view tenant,
-                                              std::string_view phone_e164,
+std::error_code SqliteContactStore::setStatus(std::string_view tenant, std::string_view phone_e164,
                                               ContactStatus status, std::int64_t now) {
   Transaction txn(db_);
   if (auto ec = txn.begin()) return ec;
@@ -414,9 +414,8 @@ std::error_code SqliteContactStore::count(std::string_view tenant, const SqlWher
 
 std::error_code SqliteContactStore::forEach(std::string_view tenant, const SqlWhere* where,
                                             const std::function<bool(const Contact&)>& fn) {
-  const std::string sql = selectWhere(std::string("SELECT ").append(kColumns).append(
-                                          " FROM contacts c"),
-                                      where, " ORDER BY c.id");
+  const std::string sql = selectWhere(
+      std::string("SELECT ").append(kColumns).append(" FROM contacts c"), where, " ORDER BY c.id");
   std::error_code ec;
   auto s = db_.prepare(sql, &ec);
   if (ec) return ec;

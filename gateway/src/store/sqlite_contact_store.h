@@ -18,16 +18,13 @@ class SqliteContactStore final : public ContactStore {
                              std::unique_ptr<ContactWriteBatch>* out) override;
   std::error_code upsert(const Contact& contact, const ContactUpdate& update, std::int64_t now,
                          UpsertOutcome* outcome) override;
-  std::error_code find(std::string_view tenant, std::string_view phone_e164,
-                       Contact* out) override;
+  std::error_code find(std::string_view tenant, std::string_view phone_e164, Contact* out) override;
   std::error_code setStatus(std::string_view tenant, std::string_view phone_e164,
                             ContactStatus status, std::int64_t now) override;
-  std::error_code count(std::string_view tenant, const SqlWhere* where,
-                        SegmentCount* out) override;
+  std::error_code count(std::string_view tenant, const SqlWhere* where, SegmentCount* out) override;
   std::error_code forEach(std::string_view tenant, const SqlWhere* where,
                           const std::function<bool(const Contact&)>& fn) override;
-  std::error_code customFieldKeys(std::string_view tenant,
-                                  std::vector<std::string>* out) override;
+  std::error_code customFieldKeys(std::string_view tenant, std::vector<std::string>* out) override;
 
  private:
   Database& db_;

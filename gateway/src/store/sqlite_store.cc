@@ -155,13 +155,13 @@ void exec(Database& db, std::string_view sql, std::string_view what) {
 
 std::unique_ptr<SqliteStore> SqliteStore::open(const std::string& path) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   auto db = std::make_unique<Database>(raw);
   if (rc != SQLITE_OK) {
-    throw std::runtime_error("cannot open store '" + path + "': " +
-                             (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)) +
+    throw std::runtime_error("cannot open store '" + path +
+                             "': " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)) +
                              " (check that the directory exists and is writable)");
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(db), path));
@@ -187,8 +187,7 @@ std::string_view SqliteStore::migrationForTest(int version) {
 int SqliteStore::schemaVersion() const {
   sqlite3_stmt* stmt = nullptr;
   int version = -1;
-  if (sqlite3_prepare_v2(db_->handle(), "PRAGMA user_version", -1, &stmt, nullptr) ==
-          SQLITE_OK &&
+  if (sqlite3_prepare_v2(db_->handle(), "PRAGMA user_version", -1, &stmt, nullptr) == SQLITE_OK &&
       sqlite3_step(stmt) == SQLITE_ROW) {
     version = sqlite3_column_int(stmt, 0);
   }

@@ -48,14 +48,14 @@ typedef enum liaison_error_code {
   LIAISON_OK = 0,
   LIAISON_ERROR_INVALID_ARGUMENT = 1, /**< a parameter is NULL, empty or out of range */
   LIAISON_ERROR_NOT_FOUND = 2,
-  LIAISON_ERROR_IO = 3,               /**< the file system refused (permissions, disk full) */
-  LIAISON_ERROR_CORRUPT = 4,          /**< the database or a message is damaged */
+  LIAISON_ERROR_IO = 3,      /**< the file system refused (permissions, disk full) */
+  LIAISON_ERROR_CORRUPT = 4, /**< the database or a message is damaged */
   LIAISON_ERROR_CONFLICT = 5,
-  LIAISON_ERROR_UNAVAILABLE = 6,      /**< try again later */
+  LIAISON_ERROR_UNAVAILABLE = 6, /**< try again later */
   LIAISON_ERROR_PERMISSION_DENIED = 7,
   LIAISON_ERROR_RESOURCE_EXHAUSTED = 8,
-  LIAISON_ERROR_UNSUPPORTED = 9,      /**< e.g. a database from a newer app version */
-  LIAISON_ERROR_INTERNAL = 10,        /**< a bug in the core: please report it */
+  LIAISON_ERROR_UNSUPPORTED = 9, /**< e.g. a database from a newer app version */
+  LIAISON_ERROR_INTERNAL = 10,   /**< a bug in the core: please report it */
 } liaison_error_code;
 
 /** An error as a plain value; needs no freeing. */

@@ -49,12 +49,12 @@ TEST_F(ImportTest, ImportsValidRowsAndReportsEveryRejectWithoutThePhone) {
       "Phone,Name,Language,Country,City,Groups,custom.skills,consent_given_at,"
       "consent_wording_version\n"
       "+49 151 12345678,Ayse,TR,de,Berlin,nurses; berlin,nurse;driver,2024-05-01,v3\n"
-      "0151 2345 6789,Mehmet,tr,DE,Köln,,,,\n"            // national, read in DE
-      "+4915112,Short,tr,DE,,,,,\n"                       // too short
-      "+49 151 12345678,Dup,tr,DE,,,,,\n"                 // duplicate of line 2
-      "+31 6 12345678,Eva,nl,XX,,,,,\n"                   // bad country
-      "+31 6 12345678,Eva,nl,NL,,,,2024-05-01,\n"         // consent without wording
-      "+33 6 12 34 56 78,Luc,fr\n"                        // too few fields
+      "0151 2345 6789,Mehmet,tr,DE,Köln,,,,\n"     // national, read in DE
+      "+4915112,Short,tr,DE,,,,,\n"                // too short
+      "+49 151 12345678,Dup,tr,DE,,,,,\n"          // duplicate of line 2
+      "+31 6 12345678,Eva,nl,XX,,,,,\n"            // bad country
+      "+31 6 12345678,Eva,nl,NL,,,,2024-05-01,\n"  // consent without wording
+      "+33 6 12 34 56 78,Luc,fr\n"                 // too few fields
       "+90 532 123 45 67,Ali,tr,TR,,,,,\n";
   std::vector<RowRejection> streamed;
   auto o = options();
@@ -99,7 +99,7 @@ TEST_F(ImportTest, DefaultCountryReadsNationalNumbersAndTimeZonesDerive) {
   o.default_country = "US";
   const ImportResult r = import(
       "phone,region,time_zone\n"
-      "(201) 555-0123,CA,\n"      // US number, no country: zone from the number
+      "(201) 555-0123,CA,\n"  // US number, no country: zone from the number
       "+4915112345678,,Asia/Tokyo\n"
       "+4915112345679,,Mars/Olympus\n",
       o);
@@ -182,7 +182,7 @@ TEST_F(ImportTest, ExportRoundTripsThroughImport) {
                 first.append(s);
                 return true;
               }).ok());
-  EXPECT_NE(first.find("'-Eva"), std::string::npos);  // formula guard
+  EXPECT_NE(first.find("'-Eva"), std::string::npos);              // formula guard
   EXPECT_NE(first.find("America/Vancouver"), std::string::npos);  // region override
 
   // Into a second store, then out again: identical files.
@@ -237,8 +237,8 @@ TEST(IsoTime, ParsesAndFormats) {
   ASSERT_TRUE(parseIsoTime("2024-05-01T12:30:00+02:00", &t));
   EXPECT_EQ(t, 1714521600 + 10 * 3600 + 1800);
   EXPECT_EQ(formatIsoTime(t), "2024-05-01T10:30:00Z");
-  for (const char* bad : {"2024-02-30", "2023-02-29", "24-05-01", "2024-05-01T25:00", "2024-05-01Tx",
-                          "2024-05-01T10:00Zjunk", "1969-12-31"}) {
+  for (const char* bad : {"2024-02-30", "2023-02-29", "24-05-01", "2024-05-01T25:00",
+                          "2024-05-01Tx", "2024-05-01T10:00Zjunk", "1969-12-31"}) {
     EXPECT_FALSE(parseIsoTime(bad, &t)) << bad;
   }
 }

@@ -32,8 +32,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"arret", Keyword::Stop}, Case{"ALTO", Keyword::Stop}, Case{"Parar", Keyword::Stop},
         Case{"DUR", Keyword::Stop}, Case{"توقف", Keyword::Stop}, Case{"Стоп", Keyword::Stop},
         Case{"STOP sending me these", Keyword::Stop}, Case{"stop!!!", Keyword::Stop},
-        Case{"START", Keyword::Start}, Case{"unstop", Keyword::Start},
-        Case{"HELP", Keyword::Help}, Case{"aide", Keyword::Help}, Case{"Ayuda", Keyword::Help},
+        Case{"START", Keyword::Start}, Case{"unstop", Keyword::Start}, Case{"HELP", Keyword::Help},
+        Case{"aide", Keyword::Help}, Case{"Ayuda", Keyword::Help},
         // Not keywords: ordinary answers must reach the poll.
         Case{"end of the month", Keyword::None}, Case{"help my brother", Keyword::None},
         Case{"1", Keyword::None}, Case{"yes", Keyword::None}, Case{"", Keyword::None},

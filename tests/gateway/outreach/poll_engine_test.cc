@@ -78,7 +78,8 @@ TEST(PollEngine, FrenchConversationWithArabicDigits) {
   PollSession s{"fr", "", 0, false, 0};
   PollStep step = e.start(s, 1000);
   EXPECT_EQ(step.kind, StepKind::Ask);
-  EXPECT_EQ(step.text, "Consulat: sondage.\nPrévoyez-vous de rentrer ? 1=Oui 2=Non 3=Je ne sais pas");
+  EXPECT_EQ(step.text,
+            "Consulat: sondage.\nPrévoyez-vous de rentrer ? 1=Oui 2=Non 3=Je ne sais pas");
 
   step = e.onReply(s, "  OUI ", 1060);
   ASSERT_TRUE(step.answer);
@@ -235,13 +236,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadPoll{"DuplicateId", [](Poll& p) { p.mutable_questions(1)->set_id("return"); },
                 "duplicate id"},
         BadPoll{"MissingTarget",
-                [](Poll& p) { p.mutable_questions(0)->mutable_branches(0)->set_goto_question_id("q9"); },
+                [](Poll& p) {
+                  p.mutable_questions(0)->mutable_branches(0)->set_goto_question_id("q9");
+                },
                 "no question 'q9'"},
         BadPoll{"Loop", [](Poll& p) { p.mutable_questions(2)->set_next_question_id("return"); },
                 "loop"},
         BadPoll{"NoFallbackText",
                 [](Poll& p) {
-                  p.mutable_questions(1)->mutable_prompt()->mutable_translations(0)->set_language("en");
+                  p.mutable_questions(1)->mutable_prompt()->mutable_translations(0)->set_language(
+                      "en");
                 },
                 "fallback language"},
         BadPoll{"KindMismatch",

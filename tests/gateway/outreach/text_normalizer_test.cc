@@ -23,11 +23,11 @@ INSTANTIATE_TEST_SUITE_P(
     Table, NormalizeAnswer,
     ::testing::Values(Case{"Oui", "oui"}, Case{"  OUI!! ", "oui"}, Case{"óui.", "oui"},
                       Case{"ARRÊT", "arret"}, Case{"Straße", "strasse"},
-                      Case{"٣", "3"},             // Arabic-Indic digit
-                      Case{"۴۲", "42"},           // Extended Arabic-Indic (Persian/Urdu)
-                      Case{"३", "3"},             // Devanagari
-                      Case{"১২", "12"},           // Bengali
-                      Case{"１２", "12"},         // full-width
+                      Case{"٣", "3"},      // Arabic-Indic digit
+                      Case{"۴۲", "42"},    // Extended Arabic-Indic (Persian/Urdu)
+                      Case{"३", "3"},      // Devanagari
+                      Case{"১২", "12"},    // Bengali
+                      Case{"１２", "12"},  // full-width
                       Case{"B)", "b"}, Case{"1.", "1"}, Case{"  yes   please ", "yes please"},
                       Case{"EVET", "evet"}, Case{"HAYIR", "hayir"}, Case{"hayır", "hayir"},
                       Case{"İSTANBUL", "istanbul"}, Case{"نعم", "نعم"}, Case{"Да", "да"},

@@ -36,8 +36,8 @@ bool isValidUtf8(const std::string& text) {
 }
 
 TEST(DecoderTest, Gsm7PackedHello) {
-  const DecodedMessage message = decode(DataCoding::Gsm7Packed, false,
-                                        {0xE8, 0x32, 0x9B, 0xFD, 0x06}, 5);
+  const DecodedMessage message =
+      decode(DataCoding::Gsm7Packed, false, {0xE8, 0x32, 0x9B, 0xFD, 0x06}, 5);
   ASSERT_TRUE(message.ok());
   EXPECT_EQ(message.text, "hello");
   EXPECT_EQ(message.substitutions, 0u);
@@ -68,9 +68,9 @@ TEST(DecoderTest, Gsm7UnpackedWithExtensionAndNationalTables) {
   EXPECT_EQ(turkish.udh.length, 4u);
   EXPECT_EQ(turkish.text, "ış");
   // Hindi locking + single shift.
-  const DecodedMessage hindi = decode(
-      DataCoding::Gsm7Unpacked, true,
-      {0x06, 0x24, 0x01, 0x06, 0x25, 0x01, 0x06, 0x2F, 0x42, 0x1B, 0x41, 0x1B, 0x19});
+  const DecodedMessage hindi =
+      decode(DataCoding::Gsm7Unpacked, true,
+             {0x06, 0x24, 0x01, 0x06, 0x25, 0x01, 0x06, 0x2F, 0x42, 0x1B, 0x41, 0x1B, 0x19});
   ASSERT_TRUE(hindi.ok());
   EXPECT_EQ(hindi.text, "नमA।");
 }
@@ -83,8 +83,8 @@ TEST(DecoderTest, ConcatInformationElements) {
   EXPECT_EQ(*eight.udh.concat, (ConcatInfo{0x2A, 3, 2, false}));
   EXPECT_EQ(eight.text, "x");
 
-  const DecodedMessage sixteen = decode(DataCoding::Ucs2, true,
-                                        {0x06, 0x08, 0x04, 0xBE, 0xEF, 0x02, 0x01, 0x04, 0x36});
+  const DecodedMessage sixteen =
+      decode(DataCoding::Ucs2, true, {0x06, 0x08, 0x04, 0xBE, 0xEF, 0x02, 0x01, 0x04, 0x36});
   ASSERT_TRUE(sixteen.ok());
   ASSERT_TRUE(sixteen.udh.concat.has_value());
   EXPECT_EQ(*sixteen.udh.concat, (ConcatInfo{0xBEEF, 2, 1, true}));
@@ -125,12 +125,18 @@ TEST(DecoderTest, BadUtf16BecomesReplacementCharacters) {
   // Lone high surrogate followed by 'A'.
   DecodedMessage message = decode(DataCoding::Ucs2, false, {0xD8, 0x3D, 0x00, 0x41});
   ASSERT_TRUE(message.ok());
-  EXPECT_EQ(message.text, "\xEF\xBF\xBD" "A");
+  EXPECT_EQ(message.text,
+            "\xEF\xBF\xBD"
+            "A");
   EXPECT_EQ(message.substitutions, 1u);
   // Lone low surrogate, high surrogate at the end, odd trailing byte.
   message = decode(DataCoding::Ucs2, false, {0xDC, 0x00, 0x00, 0x42, 0xD8, 0x00, 0x43});
   ASSERT_TRUE(message.ok());
-  EXPECT_EQ(message.text, "\xEF\xBF\xBD" "B" "\xEF\xBF\xBD" "\xEF\xBF\xBD");
+  EXPECT_EQ(message.text,
+            "\xEF\xBF\xBD"
+            "B"
+            "\xEF\xBF\xBD"
+            "\xEF\xBF\xBD");
   EXPECT_EQ(message.substitutions, 3u);
   // A valid pair.
   message = decode(DataCoding::Ucs2, false, {0xD8, 0x3D, 0xDE, 0x00});
@@ -220,8 +226,8 @@ TEST(ReassembleTest, JoinsPartsAndRejectsInconsistentSets) {
   ASSERT_EQ(encoded.segments.size(), 2u);
   std::vector<DecodedMessage> parts;
   for (const Segment& segment : encoded.segments) {
-    parts.push_back(decode(DataCoding::Gsm7Packed, true, segment.user_data,
-                           segment.user_data_length));
+    parts.push_back(
+        decode(DataCoding::Gsm7Packed, true, segment.user_data, segment.user_data_length));
   }
   EXPECT_EQ(reassemble(parts).text, text);
 
@@ -246,8 +252,8 @@ TEST(ReassembleTest, JoinsPartsAndRejectsInconsistentSets) {
 
 TEST(DecoderFuzzTest, RandomGarbageNeverCrashesAndYieldsUtf8) {
   std::mt19937 rng(0x5EED);
-  const DataCoding codings[] = {DataCoding::Gsm7Unpacked, DataCoding::Gsm7Packed,
-                                DataCoding::Ucs2, DataCoding::Latin1, DataCoding::Binary};
+  const DataCoding codings[] = {DataCoding::Gsm7Unpacked, DataCoding::Gsm7Packed, DataCoding::Ucs2,
+                                DataCoding::Latin1, DataCoding::Binary};
   size_t errors = 0;
   for (int i = 0; i < 20000; ++i) {
     Bytes data(rng() % 200);
@@ -257,8 +263,7 @@ TEST(DecoderFuzzTest, RandomGarbageNeverCrashesAndYieldsUtf8) {
     if (data.size() > 2 && rng() % 2) data[1] = static_cast<uint8_t>(rng() % 2 ? 0x00 : 0x25);
     std::optional<size_t> udl;
     if (rng() % 3 == 0) udl = rng() % 200;
-    const DecodedMessage message =
-        decode(codings[rng() % 5], rng() % 2 == 0, data, udl);
+    const DecodedMessage message = decode(codings[rng() % 5], rng() % 2 == 0, data, udl);
     ASSERT_TRUE(isValidUtf8(message.text));
     if (!message.ok()) {
       ++errors;

@@ -89,8 +89,7 @@ TEST(Gsm7TablesTest, NationalTableSpotChecks) {
   // Shared layout of the Indic single shift tables.
   for (Language language : {Language::Bengali, Language::Gujarati, Language::Hindi,
                             Language::Kannada, Language::Malayalam, Language::Oriya,
-                            Language::Punjabi, Language::Tamil, Language::Telugu,
-                            Language::Urdu}) {
+                            Language::Punjabi, Language::Tamil, Language::Telugu, Language::Urdu}) {
     const auto& single = *singleShiftTable(language);
     EXPECT_EQ(single[0x00], u'@') << languageName(language);
     EXPECT_EQ(single[0x65], u'€') << languageName(language);
@@ -191,8 +190,7 @@ TEST(Gsm7PackingTest, HellohelloVectorAndEightSeptetsInSevenOctets) {
   const std::vector<uint8_t> septets = {'h', 'e', 'l', 'l', 'o', 'h', 'e', 'l', 'l', 'o'};
   std::vector<uint8_t> packed;
   packSeptets(septets, 0, &packed);
-  EXPECT_EQ(packed,
-            (std::vector<uint8_t>{0xE8, 0x32, 0x9B, 0xFD, 0x46, 0x97, 0xD9, 0xEC, 0x37}));
+  EXPECT_EQ(packed, (std::vector<uint8_t>{0xE8, 0x32, 0x9B, 0xFD, 0x46, 0x97, 0xD9, 0xEC, 0x37}));
   std::vector<uint8_t> eight(8, 0x7F);
   packed.clear();
   packSeptets(eight, 0, &packed);
@@ -236,14 +234,14 @@ TEST(Utf8Test, DecodesValidText) {
 
 TEST(Utf8Test, RejectsMalformedText) {
   const std::vector<std::pair<std::string, size_t>> cases = {
-      {"\xC0\x80", 0},              // Overlong NUL.
-      {"ab\xE0\x80\xAF", 2},        // Overlong '/'.
-      {"\xED\xA0\x80", 0},          // Surrogate.
-      {"x\xF4\x90\x80\x80", 1},     // Above U+10FFFF.
-      {"\xE2\x82", 0},              // Truncated.
-      {"ok\x80", 2},                // Stray continuation.
-      {"\xFF", 0},                  // Never valid.
-      {"\xC3\x28", 0},              // Bad continuation.
+      {"\xC0\x80", 0},           // Overlong NUL.
+      {"ab\xE0\x80\xAF", 2},     // Overlong '/'.
+      {"\xED\xA0\x80", 0},       // Surrogate.
+      {"x\xF4\x90\x80\x80", 1},  // Above U+10FFFF.
+      {"\xE2\x82", 0},           // Truncated.
+      {"ok\x80", 2},             // Stray continuation.
+      {"\xFF", 0},               // Never valid.
+      {"\xC3\x28", 0},           // Bad continuation.
   };
   for (const auto& [text, expected_offset] : cases) {
     std::vector<char32_t> out;

@@ -48,8 +48,8 @@ TEST(PhoneNumber, BadInputsGetClearReasons) {
 
 TEST(PhoneNumber, ReasonsNeverEchoTheInput) {
   for (auto e : {PhoneError::Empty, PhoneError::TooLong, PhoneError::NotANumber,
-                 PhoneError::UnknownCountryCode, PhoneError::TooShort,
-                 PhoneError::TooLongForRegion, PhoneError::InvalidForRegion}) {
+                 PhoneError::UnknownCountryCode, PhoneError::TooShort, PhoneError::TooLongForRegion,
+                 PhoneError::InvalidForRegion}) {
     EXPECT_EQ(std::string(phoneErrorReason(e)).find("0151"), std::string::npos);
     EXPECT_GT(std::string(phoneErrorReason(e)).size(), 5u);
   }

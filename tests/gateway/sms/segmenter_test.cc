@@ -403,8 +403,8 @@ TEST(SegmenterTest, NationalLockingTableCanBeatEscapesOfPureGsmText) {
   options.languages = {};
   const EncodeResult plain = encodeText(text, options);
   ASSERT_TRUE(plain.ok());
-  EXPECT_EQ(plain.info.choice, (EncodingChoice{Encoding::Gsm7, Language::Default,
-                                               Language::Default}));
+  EXPECT_EQ(plain.info.choice,
+            (EncodingChoice{Encoding::Gsm7, Language::Default, Language::Default}));
   EXPECT_EQ(plain.info.segments, 2u);
   expectRoundTrip(text, plain, options);
 }
@@ -416,8 +416,7 @@ TEST(SegmenterTest, NationalMultipartCapacities) {
   EXPECT_EQ(result.info.choice.locking_shift, Language::Hindi);
   EXPECT_EQ(result.info.units_per_segment, 149u);  // (140 - 9) * 8 / 7.
   EXPECT_EQ(result.info.segments, 2u);
-  EXPECT_EQ(result.segments[0].udh,
-            (Bytes{0x08, 0x00, 0x03, 0x00, 0x02, 0x01, 0x25, 0x01, 0x06}));
+  EXPECT_EQ(result.segments[0].udh, (Bytes{0x08, 0x00, 0x03, 0x00, 0x02, 0x01, 0x25, 0x01, 0x06}));
   expectRoundTrip(text, result, {});
 }
 
@@ -505,8 +504,8 @@ std::vector<std::vector<char32_t>> characterPools() {
   ascii.push_back(U'\n');
   ascii.push_back(U'\r');
   pools.push_back(ascii);
-  pools.push_back({U'€', U'[', U']', U'{', U'}', U'~', U'^', U'|', U'\\', U'\f', U'@', U'£',
-                   U'Δ', U'é', U'Ü', U'ß'});
+  pools.push_back({U'€', U'[', U']', U'{', U'}', U'~', U'^', U'|', U'\\', U'\f', U'@', U'£', U'Δ',
+                   U'é', U'Ü', U'ß'});
   pools.push_back({U'ş', U'Ş', U'ğ', U'Ğ', U'ı', U'İ', U'ç', U'ö', U'ü', U' ', U'a', U'e'});
   pools.push_back({U'á', U'ó', U'í', U'ú', U'ã', U'õ', U'ê', U'ç', U'Á', U'Ó', U' ', U'o'});
   std::vector<char32_t> hindi;
@@ -521,8 +520,8 @@ std::vector<std::vector<char32_t>> characterPools() {
     }
   }
   pools.push_back(bengali_urdu);
-  pools.push_back({U'ж', U'Я', U'中', U'文', U'😀', U'👍', 0x10FFFF, 0x1F1FA, U'\u200D', 0xFFFD,
-                   U'\0'});
+  pools.push_back(
+      {U'ж', U'Я', U'中', U'文', U'😀', U'👍', 0x10FFFF, 0x1F1FA, U'\u200D', 0xFFFD, U'\0'});
   return pools;
 }
 

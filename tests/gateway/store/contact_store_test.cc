@@ -106,7 +106,8 @@ TEST_F(ContactStoreTest, BatchRollsBackUnlessCommittedAndReportsDuplicates) {
     std::unique_ptr<ContactWriteBatch> batch;
     ASSERT_FALSE(store_.beginBatch("t1", 1, &batch));
     UpsertOutcome outcome{};
-    ASSERT_FALSE(batch->upsert(makeContact("+4915112345678"), ContactUpdate{}, 2, &outcome, nullptr));
+    ASSERT_FALSE(
+        batch->upsert(makeContact("+4915112345678"), ContactUpdate{}, 2, &outcome, nullptr));
   }  // destroyed without commit
   SegmentCount n;
   ASSERT_FALSE(store_.count("t1", nullptr, &n));

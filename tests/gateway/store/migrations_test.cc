@@ -59,7 +59,8 @@ TEST(Migrations, UpgradesASchema1DatabaseKeepingItsData) {
   EXPECT_EQ(store->schemaVersion(), SqliteStore::latestSchemaVersion());
   sqlite3* db = store->database().handle();
   EXPECT_EQ(queryInt(db, "SELECT count(*) FROM meta WHERE key = 'marker' AND value = 'kept'"), 1);
-  for (const char* table : {"contacts", "contact_groups", "contact_fields", "consents", "segments"}) {
+  for (const char* table :
+       {"contacts", "contact_groups", "contact_fields", "consents", "segments"}) {
     const std::string sql =
         std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
         table + "'";
@@ -82,8 +83,8 @@ TEST(Migrations, FreshAndUpgradedSchemasAreIdentical) {
   auto schema = [](sqlite3* db) {
     std::string out;
     sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name",
-                       -1, &s, nullptr);
+    sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name", -1,
+                       &s, nullptr);
     while (sqlite3_step(s) == SQLITE_ROW) {
       out += reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
       out += '\n';

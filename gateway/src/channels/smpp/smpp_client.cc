@@ -85,9 +85,9 @@ struct SmppClient::Impl : std::enable_shared_from_this<SmppClient::Impl> {
     in_flight.reserve(config.window * 2);
     if (config.tls) {
       tls_ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
-      tls_ctx->set_options(asio::ssl::context::default_workarounds |
-                           asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                           asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+      tls_ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                           asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                           asio::ssl::context::no_tlsv1_1);
       error_code ec;
       if (config.tls_ca_file.empty()) {
         tls_ctx->set_default_verify_paths(ec);
@@ -219,10 +219,9 @@ void SmppClient::Impl::connect() {
       [self = shared_from_this(), g](const error_code& ec, tcp::resolver::results_type results) {
         if (g != self->gen) return;
         if (ec) return self->closeLink(LinkEvent::Disconnected, "address resolution failed");
-        asio::async_connect(self->socket, results,
-                            [self, g](const error_code& cec, const tcp::endpoint&) {
-                              self->onConnected(g, cec);
-                            });
+        asio::async_connect(
+            self->socket, results,
+            [self, g](const error_code& cec, const tcp::endpoint&) { self->onConnected(g, cec); });
       });
 }
 
@@ -245,8 +244,8 @@ void SmppClient::Impl::onConnected(uint64_t g, const error_code& ec) {
   tls->async_handshake(asio::ssl::stream_base::client,
                        [self = shared_from_this(), g, stream = tls](const error_code& hec) {
                          if (g != self->gen) return;
-                         if (hec) return self->closeLink(LinkEvent::Disconnected,
-                                                        "TLS handshake failed");
+                         if (hec)
+                           return self->closeLink(LinkEvent::Disconnected, "TLS handshake failed");
                          self->sendBind();
                          self->doRead();
                        });
@@ -387,19 +386,18 @@ void SmppClient::Impl::doRead() {
   reading = true;
   const uint64_t g = gen;
   withStream([&](auto& stream, std::shared_ptr<TlsStream> keep) {
-    stream.async_read_some(
-        asio::buffer(in_buf.data() + in_len, in_buf.size() - in_len),
-        [self = shared_from_this(), g, keep](const error_code& ec, std::size_t n) {
-          self->onRead(g, ec, n);
-        });
+    stream.async_read_some(asio::buffer(in_buf.data() + in_len, in_buf.size() - in_len),
+                           [self = shared_from_this(), g, keep](
+                               const error_code& ec, std::size_t n) { self->onRead(g, ec, n); });
   });
 }
 
 void SmppClient::Impl::onRead(uint64_t g, const error_code& ec, std::size_t n) {
   if (g != gen) return;
   reading = false;
-  if (ec) return closeLink(LinkEvent::Disconnected, ec == asio::error::eof ? "closed by SMSC"
-                                                                            : "read failed");
+  if (ec)
+    return closeLink(LinkEvent::Disconnected,
+                     ec == asio::error::eof ? "closed by SMSC" : "read failed");
   in_len += n;
   last_rx = Clock::now();
   enquire_outstanding = false;
@@ -518,8 +516,9 @@ void SmppClient::Impl::handlePdu(const Pdu& pdu) {
     }
     case CommandId::GenericNack: {
       if (in_flight.count(pdu.sequence_number)) {
-        const uint32_t status =
-            pdu.command_status ? pdu.command_status : static_cast<uint32_t>(CommandStatus::SystemError);
+        const uint32_t status = pdu.command_status
+                                    ? pdu.command_status
+                                    : static_cast<uint32_t>(CommandStatus::SystemError);
         return handleSubmitResp(pdu, status, "");
       }
       return;
@@ -535,11 +534,8 @@ void SmppClient::Impl::handlePdu(const Pdu& pdu) {
       }
       return;
     }
-    case CommandId::EnquireLink:
-      queuePdu(makePdu(EnquireLinkResp{}, pdu.sequence_number));
-      return;
-    case CommandId::EnquireLinkResp:
-      return;  // last_rx already moved
+    case CommandId::EnquireLink: queuePdu(makePdu(EnquireLinkResp{}, pdu.sequence_number)); return;
+    case CommandId::EnquireLinkResp: return;  // last_rx already moved
     case CommandId::Unbind:
       queuePdu(makePdu(UnbindResp{}, pdu.sequence_number));
       flush();
@@ -778,6 +774,5 @@ SmppClientStats SmppClient::stats() const {
   std::lock_guard lock(impl_->stats_mu);
   return impl_->stats;
 }
-
 
 }  // namespace liaison::gateway::smpp

@@ -49,7 +49,7 @@ struct SmppClientConfig {
   uint32_t window = 10;  // outstanding submit_sm, 1..1000
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds bind_timeout{10'000};
-  std::chrono::milliseconds response_timeout{10'000};  // then the outcome is Unknown
+  std::chrono::milliseconds response_timeout{10'000};       // then the outcome is Unknown
   std::chrono::milliseconds enquire_link_interval{30'000};  // when idle
   std::chrono::milliseconds enquire_link_timeout{10'000};   // no PDU at all: link is dead
   std::chrono::milliseconds reconnect_initial{500};
@@ -74,11 +74,11 @@ struct OutboundSubmit {
   std::string destination_addr;  // E.164 digits without '+'
   uint8_t dest_ton = 1;
   uint8_t dest_npi = 1;
-  uint8_t esm_class = 0;       // 0x40 when short_message starts with a UDH
+  uint8_t esm_class = 0;  // 0x40 when short_message starts with a UDH
   uint8_t data_coding = 0;
   uint8_t registered_delivery = 1;  // ask for a final receipt
-  std::string short_message;   // UDH + payload, <= 254 octets
-  std::string validity_period;  // SMPP time format, empty = SMSC default
+  std::string short_message;        // UDH + payload, <= 254 octets
+  std::string validity_period;      // SMPP time format, empty = SMSC default
 };
 
 enum class SubmitOutcomeKind : uint8_t {

@@ -42,7 +42,10 @@ class SimConnection;
 
 struct SmscSimulator::Impl : std::enable_shared_from_this<SmscSimulator::Impl> {
   Impl(asio::io_context& io, SmscSimulatorConfig cfg)
-      : ioc(io), strand(asio::make_strand(io)), config(std::move(cfg)), acceptor(strand),
+      : ioc(io),
+        strand(asio::make_strand(io)),
+        config(std::move(cfg)),
+        acceptor(strand),
         rng(config.seed) {}
 
   void doAccept();
@@ -84,7 +87,9 @@ namespace {
 class SimConnection : public std::enable_shared_from_this<SimConnection> {
  public:
   SimConnection(tcp::socket socket, std::shared_ptr<SmscSimulator::Impl> sim)
-      : socket_(std::move(socket)), sim_(std::move(sim)), drop_timer_(sim_->strand),
+      : socket_(std::move(socket)),
+        sim_(std::move(sim)),
+        drop_timer_(sim_->strand),
         delay_timer_(sim_->strand) {}
 
   void start() {
@@ -93,12 +98,12 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
     in_.resize(256 * 1024);
     if (!sim_->tls_ctx) return doRead();
     tls_ = std::make_unique<TlsStream>(socket_, *sim_->tls_ctx);
-    tls_->async_handshake(asio::ssl::stream_base::server,
-                          asio::bind_executor(sim_->strand,
-                                              [self = shared_from_this()](const error_code& ec) {
-                                                if (ec) return self->close();
-                                                self->doRead();
-                                              }));
+    tls_->async_handshake(
+        asio::ssl::stream_base::server,
+        asio::bind_executor(sim_->strand, [self = shared_from_this()](const error_code& ec) {
+          if (ec) return self->close();
+          self->doRead();
+        }));
   }
 
   bool canReceive() const { return bound_ && mode_ != CommandId::BindTransmitter; }
@@ -368,9 +373,8 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
       ++sim_->stats.receipts_sent;
       return;
     }
-    std::string& target = cfg.receipt_delay.count() > 0 || cfg.response_delay.count() > 0
-                              ? delayed_
-                              : out_;
+    std::string& target =
+        cfg.receipt_delay.count() > 0 || cfg.response_delay.count() > 0 ? delayed_ : out_;
     encode(makePdu(d, nextSeq()), target);
     std::lock_guard lock(sim_->snapshot_mu);
     ++sim_->stats.receipts_sent;
@@ -383,14 +387,13 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
   }
 
  private:
-
   void scheduleDelayed() {
     if (delay_armed_) return;
     delay_armed_ = true;
     const auto delay = std::max(sim_->config.response_delay, sim_->config.receipt_delay);
     delay_timer_.expires_after(delay);
-    delay_timer_.async_wait(asio::bind_executor(
-        sim_->strand, [self = shared_from_this()](const error_code& ec) {
+    delay_timer_.async_wait(
+        asio::bind_executor(sim_->strand, [self = shared_from_this()](const error_code& ec) {
           self->delay_armed_ = false;
           if (ec || self->closed_) return;
           self->out_ += self->delayed_;
@@ -421,12 +424,12 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
     writing_ = true;
     flight_.clear();
     flight_.swap(out_);
-    auto done = asio::bind_executor(
-        sim_->strand, [self = shared_from_this()](const error_code& ec, std::size_t) {
-          self->writing_ = false;
-          if (ec) return self->close();
-          self->flush();
-        });
+    auto done = asio::bind_executor(sim_->strand,
+                                    [self = shared_from_this()](const error_code& ec, std::size_t) {
+                                      self->writing_ = false;
+                                      if (ec) return self->close();
+                                      self->flush();
+                                    });
     if (tls_) {
       asio::async_write(*tls_, asio::buffer(flight_), std::move(done));
     } else {
@@ -464,8 +467,8 @@ SimConnection* SmscSimulator::Impl::pickReceiver() {
 }
 
 void SmscSimulator::Impl::doAccept() {
-  acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](
-                                                    const error_code& ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](const error_code& ec,
+                                                                            tcp::socket socket) {
     asio::dispatch(self->strand, [self, ec, s = std::make_shared<tcp::socket>(std::move(socket))] {
       if (self->stopped) return;
       if (!ec) {
@@ -524,9 +527,8 @@ void SmscSimulator::stop() {
 }
 
 void SmscSimulator::configure(std::function<void(SmscSimulatorConfig&)> change) {
-  asio::dispatch(impl_->strand, [impl = impl_, change = std::move(change)] {
-    change(impl->config);
-  });
+  asio::dispatch(impl_->strand,
+                 [impl = impl_, change = std::move(change)] { change(impl->config); });
 }
 
 bool SmscSimulator::sendMobileOriginated(const MobileOriginated& mo) {

@@ -23,7 +23,7 @@ namespace liaison::gateway::smpp {
 
 struct SmscSimulatorConfig {
   std::string address = "127.0.0.1";
-  uint16_t port = 0;  // 0: any free port, read back with port()
+  uint16_t port = 0;      // 0: any free port, read back with port()
   std::string system_id;  // empty: accept any credentials
   std::string password;
   uint64_t seed = 1;
@@ -31,9 +31,9 @@ struct SmscSimulatorConfig {
   std::string tls_key_file;   // PEM private key
 
   // Faults, applied per submit_sm in this order (shares are probabilities in [0, 1]).
-  double swallow_share = 0;   // no response at all
-  double throttle_share = 0;  // ESME_RTHROTTLED
-  double error_share = 0;     // error_status
+  double swallow_share = 0;      // no response at all
+  double throttle_share = 0;     // ESME_RTHROTTLED
+  double error_share = 0;        // error_status
   uint32_t error_status = 0x08;  // ESME_RSYSERR
   std::chrono::milliseconds response_delay{0};
   std::chrono::milliseconds drop_every{0};  // close each connection this long after its bind

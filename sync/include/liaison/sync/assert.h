@@ -28,18 +28,18 @@ void reportBug(const char* what, const char* file, int line);
 
 }  // namespace liaison::sync
 
-#define LIAISON_RELEASE_ASSERT(cond, what)                                  \
-  do {                                                                      \
-    if (!(cond)) [[unlikely]] {                                             \
-      ::liaison::sync::releaseAssertFailed((what), __FILE__, __LINE__);     \
-    }                                                                       \
+#define LIAISON_RELEASE_ASSERT(cond, what)                              \
+  do {                                                                  \
+    if (!(cond)) [[unlikely]] {                                         \
+      ::liaison::sync::releaseAssertFailed((what), __FILE__, __LINE__); \
+    }                                                                   \
   } while (0)
 
-#define LIAISON_BUG(cond, what)                                             \
-  do {                                                                      \
-    if (!(cond)) [[unlikely]] {                                             \
-      ::liaison::sync::reportBug((what), __FILE__, __LINE__);               \
-    }                                                                       \
+#define LIAISON_BUG(cond, what)                               \
+  do {                                                        \
+    if (!(cond)) [[unlikely]] {                               \
+      ::liaison::sync::reportBug((what), __FILE__, __LINE__); \
+    }                                                         \
   } while (0)
 
 #ifdef NDEBUG

@@ -37,9 +37,7 @@ class Status {
 
   static Status OK() { return Status(); }
   static Status NotFound(std::string_view msg) { return Status(Code::NotFound, msg); }
-  static Status InvalidArgument(std::string_view msg) {
-    return Status(Code::InvalidArgument, msg);
-  }
+  static Status InvalidArgument(std::string_view msg) { return Status(Code::InvalidArgument, msg); }
   static Status Corruption(std::string_view msg) { return Status(Code::Corruption, msg); }
   static Status IoError(std::string_view msg) { return Status(Code::IoError, msg); }
   static Status Conflict(std::string_view msg) { return Status(Code::Conflict, msg); }
@@ -82,7 +80,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (status_.ok()) status_ = Status::Internal("Result built from an OK status");
   }

@@ -30,8 +30,8 @@
 
 #include "channels/smpp/delivery_receipt.h"
 #include "channels/smpp/smpp_client.h"
-#include "recording_handler.h"
 #include "child_process.h"
+#include "recording_handler.h"
 
 #ifndef LIAISON_INTEROP_DIR
 #error "LIAISON_INTEROP_DIR must name tests/interop (set by tests/CMakeLists.txt)"
@@ -152,8 +152,6 @@ class Outbox : public RecordingHandler<Outbox> {
     cv_.notify_all();
     return CommandStatus::Ok;
   }
-
-
 
   uint64_t to_send_;
   uint64_t handed_out_ = 0, outcomes_ = 0, max_in_flight_ = 0, rejected_ = 0, unknown_ = 0;

@@ -386,7 +386,9 @@ INSTANTIATE_TEST_SUITE_P(
                               MoInvalid::MalformedUdh, "", false},
                       OddCase{"udh_language_only", std::string("\x03\x24\x01\x01ok", 6), true,
                               MoStatus::Complete, MoInvalid::None, "ok", false}),
-    [](const ::testing::TestParamInfo<OddCase>& param_info) { return std::string(param_info.param.label); });
+    [](const ::testing::TestParamInfo<OddCase>& param_info) {
+      return std::string(param_info.param.label);
+    });
 
 TEST(MoReassembler, SarOddities) {
   MoReassembler r;

@@ -98,7 +98,9 @@ INSTANTIATE_TEST_SUITE_P(
                              "550e8400-e29b-41d4-a716-446655440000"},
                       IdCase{"long_hex", "ABCDEF0123456789ABCD", "abcdef0123456789abcd"},
                       IdCase{"max_u64_dec_vs_hex", "ffffffffffffffff", "18446744073709551615"}),
-    [](const ::testing::TestParamInfo<IdCase>& param_info) { return std::string(param_info.param.label); });
+    [](const ::testing::TestParamInfo<IdCase>& param_info) {
+      return std::string(param_info.param.label);
+    });
 
 TEST(ReceiptTracker, DuplicateReceiptChangesNothing) {
   ReceiptTracker t;

@@ -19,9 +19,9 @@
 
 #include "channels/smpp/delivery_receipt.h"
 #include "channels/smpp/smpp_client.h"
-#include "recording_handler.h"
 #include "channels/smpp/smsc_simulator.h"
 #include "channels/smpp/token_bucket.h"
+#include "recording_handler.h"
 #include "temp_dir.h"
 
 namespace liaison::gateway::smpp {
@@ -88,8 +88,6 @@ class Outbox : public RecordingHandler<Outbox> {
     cv_.notify_all();
     return CommandStatus::Ok;
   }
-
-
 
   bool resend_unknown_;
   std::deque<uint64_t> queue_;
@@ -367,8 +365,8 @@ TEST_F(SmppLinkTest, UnknownCommandIdGetsGenericNackAndTheLinkStaysUp) {
   run();
   ASSERT_TRUE(box.waitFor([](Outbox& b) { return b.accepted_.size() == 10; }));
   // command_length 16, command_id 0x00000999, status 0, sequence 77.
-  sim_->sendRawToAll(std::string("\x00\x00\x00\x10\x00\x00\x09\x99\x00\x00\x00\x00\x00\x00\x00\x4d",
-                                 16));
+  sim_->sendRawToAll(
+      std::string("\x00\x00\x00\x10\x00\x00\x09\x99\x00\x00\x00\x00\x00\x00\x00\x4d", 16));
   ASSERT_TRUE(eventually([&] { return sim_->stats().generic_nacks == 1; }));
   {
     std::lock_guard lock(box.mu_);
@@ -409,10 +407,10 @@ TEST_F(SmppLinkTest, StopUnbindsGracefully) {
 
 // A self-signed certificate for 127.0.0.1, made with the openssl command at test time.
 bool makeCertificate(const liaison::testing::TempDir& dir, const std::string& name) {
-  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
-                          " -addext subjectAltName=IP:127.0.0.1 -keyout " +
-                          dir.file(name + ".key") + " -out " + dir.file(name + ".pem") +
-                          " >/dev/null 2>&1";
+  const std::string cmd =
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
+      " -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      dir.file(name + ".key") + " -out " + dir.file(name + ".pem") + " >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
 
@@ -469,7 +467,8 @@ TEST_F(SmppLinkTest, ReceiptsBeforeResponsesStillArrive) {
   Outbox& box = outbox(200);
   startClient(box, clientConfig());
   run();
-  ASSERT_TRUE(box.waitFor([](Outbox& b) { return b.accepted_.size() == 200 && b.receipts_ == 200; }));
+  ASSERT_TRUE(
+      box.waitFor([](Outbox& b) { return b.accepted_.size() == 200 && b.receipts_ == 200; }));
   EXPECT_EQ(box.unknown_, 0u);
 }
 
