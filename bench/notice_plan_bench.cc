@@ -1,12 +1,13 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Plans a notice to N generated contacts (default 1,000,000): the audience (reachable contacts,
-// so opted-out ones are left out) is read in id-ordered pages, each recipient gets the text of
-// their language (analysed and encoded once per language), a send time in their own sending
+// Plans a notice to N generated contacts (default 1,000,000) with the campaign planner
+// (outreach/campaign_planner.h), as the daemon does: the audience (a saved segment's reachable
+// contacts, so opted-out ones are left out) is read in id-ordered pages, each recipient gets
+// the text of their language (analysed once per language), a send time in their own sending
 // window with the send spread over two hours, and an outbox row; rows are committed in batches.
 // Reports wall seconds, rows/s and peak RSS (getrusage ru_maxrss), then times a re-run (every
-// row already present), a dispatcher claim and an expiry sweep over the full ledger. Contacts
-// are generated through the contact store's batch API first and are not part of the timing.
+// row already present), a dispatcher claim and an expiry sweep over the full ledger. Contacts,
+// the segment and the campaign are created first and are not part of the timing.
 // Not a pass/fail test (bench/README.md). Target: <= 10 s and <= 300 MB for 1,000,000.
 //
 //   liaison_bench_notice_plan [--rows N] [--batch ROWS] [--dir DIR] [--keep]
@@ -16,16 +17,20 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "outreach/send_window.h"
-#include "sms/encoding.h"
-#include "sms/segmenter.h"
+#include "liaison/v1/campaigns.pb.h"
+#include "liaison/v1/segments.pb.h"
+#include "outreach/campaign_planner.h"
+#include "outreach/segment_filter.h"
+#include "store/segment_store.h"
+#include "store/sqlite_campaign_store.h"
 #include "store/sqlite_contact_store.h"
 #include "store/sqlite_outbox_store.h"
+#include "store/sqlite_response_store.h"
 #include "store/sqlite_store.h"
 
 namespace {
@@ -40,6 +45,15 @@ long peakRssKiB() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return u.ru_maxrss;
+}
+
+// User and system CPU seconds of the process so far: on a shared machine they vary far less
+// than wall time.
+std::pair<double, double> cpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto s = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
+  return {s(u.ru_utime), s(u.ru_stime)};
 }
 
 double seconds(Clock::time_point since) {
@@ -83,34 +97,55 @@ void generateContacts(store::ContactStore& contacts, long rows) {
   if (auto ec = batch->commit()) fail("commit", ec);
 }
 
-struct LanguageText {
-  std::string body;
-  store::OutboxEncoding encoding = store::OutboxEncoding::Gsm7;
-  int segments = 1;
-};
+void addText(liaison::v1::LocalizedText* text, const char* language, const char* body) {
+  auto* tr = text->add_translations();
+  tr->set_language(language);
+  tr->set_text(body);
+}
 
-LanguageText prepareText(const std::string& body) {
-  LanguageText t;
-  t.body = body;
-  const liaison::gateway::sms::AnalyzeResult a = liaison::gateway::sms::analyzeText(body);
-  if (!a.ok()) {
-    std::fprintf(stderr, "analyzeText: %s\n", a.message.c_str());
-    std::exit(1);
+// A saved segment matching every generated contact (all live in DE), and a Scheduled notice
+// to it in four languages with English as the fallback (Kurdish speakers get English).
+std::string createCampaign(store::SegmentStore& segments, store::CampaignStore& campaigns) {
+  liaison::v1::Filter filter;
+  filter.mutable_condition()->set_field("country");
+  filter.mutable_condition()->set_op(liaison::v1::FieldCondition::OPERATOR_EQUALS);
+  filter.mutable_condition()->add_values("DE");
+  std::int64_t segment_id = 0;
+  std::string detail;
+  if (auto ec = outreach::saveSegment(segments, store::SqlDialect::Sqlite, "bench", "everyone",
+                                      filter, kNow, &segment_id, &detail)) {
+    fail("saveSegment", ec);
   }
-  // Encoded once per language, as the dispatcher will need the segments; here it checks that
-  // the analysis and the encoder agree.
-  const liaison::gateway::sms::EncodeResult e = liaison::gateway::sms::encodeText(body);
-  if (!e.ok() || e.segments.size() != a.info.segments) {
-    std::fprintf(stderr, "encodeText disagrees with analyzeText\n");
-    std::exit(1);
-  }
-  const auto& choice = a.info.choice;
-  t.encoding = choice.encoding == liaison::gateway::sms::Encoding::Ucs2
-                   ? store::OutboxEncoding::Ucs2
-               : choice.nationalIeOctets() > 0 ? store::OutboxEncoding::Gsm7National
-                                               : store::OutboxEncoding::Gsm7;
-  t.segments = static_cast<int>(a.info.segments);
-  return t;
+  store::CampaignRecord r;
+  r.id = "notice-2024-07";
+  r.tenant_id = "bench";
+  r.name = "Passport appointments";
+  r.kind = store::CampaignKind::Notice;
+  r.state = store::CampaignState::Scheduled;
+  liaison::v1::Campaign& c = r.definition;
+  c.set_segment_id(std::to_string(segment_id));
+  c.set_fallback_language("en");
+  auto* body = c.mutable_notice()->mutable_body();
+  addText(body, "tr",
+          "Konsolosluk duyurusu: pasaport randevulari 1 Temmuz'dan itibaren "
+          "cevrimici alinabilir. Bilgi: konsolosluk.example/randevu");
+  addText(body, "de",
+          "Hinweis des Konsulats: Passtermine sind ab 1. Juli online "
+          "buchbar. Infos: konsulat.example/termin");
+  addText(body, "ar",
+          "إعلان القنصلية: يمكن حجز مواعيد جوازات السفر عبر الإنترنت "
+          "اعتبارا من 1 يوليو. المعلومات: consulate.example");
+  addText(body, "en",
+          "Consulate notice: passport appointments can be booked online from "
+          "1 July. Info: consulate.example/book");
+  auto* schedule = c.mutable_schedule();
+  schedule->mutable_start_at()->set_seconds(kNow);
+  schedule->mutable_window()->mutable_start()->set_hour(9);
+  schedule->mutable_window()->mutable_end()->set_hour(20);
+  schedule->mutable_spread()->set_seconds(2 * 3600);
+  schedule->mutable_validity()->set_seconds(24 * 3600);
+  if (auto ec = campaigns.create(r, kNow)) fail("create campaign", ec);
+  return r.id;
 }
 
 }  // namespace
@@ -131,124 +166,51 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   auto db = store::SqliteStore::open(dir + "/bench.db");
   store::SqliteContactStore contacts(db->database());
+  store::SqliteSegmentStore segments(db->database());
+  store::SqliteCampaignStore campaigns(db->database());
   store::SqliteOutboxStore outbox(db->database(), batch_rows);
+  store::SqliteResponseStore responses(db->database());
 
   auto t0 = Clock::now();
   generateContacts(contacts, rows);
   std::printf("generate: contacts=%ld seconds=%.2f peak_rss_kib=%ld\n", rows, seconds(t0),
               peakRssKiB());
+  const std::string campaign_id = createCampaign(segments, campaigns);
   const long rss_before = peakRssKiB();
 
-  // ---- the measured part: plan and enqueue the notice ----
-  const auto start = Clock::now();
-  std::map<std::string, LanguageText> texts;
-  texts["tr"] = prepareText(
-      "Konsolosluk duyurusu: pasaport randevulari 1 Temmuz'dan itibaren "
-      "cevrimici alinabilir. Bilgi: konsolosluk.example/randevu");
-  texts["de"] = prepareText(
-      "Hinweis des Konsulats: Passtermine sind ab 1. Juli online "
-      "buchbar. Infos: konsulat.example/termin");
-  texts["ar"] = prepareText(
-      "إعلان القنصلية: يمكن حجز مواعيد جوازات السفر عبر الإنترنت "
-      "اعتبارا من 1 يوليو. المعلومات: consulate.example");
-  texts["en"] = prepareText(
-      "Consulate notice: passport appointments can be booked online from "
-      "1 July. Info: consulate.example/book");
-  const LanguageText& fallback = texts["en"];
-
-  outreach::SchedulePlan plan;
-  plan.start_at = kNow;
-  if (auto ec = outreach::makeWindow(9, 0, 20, 0, &plan.window)) fail("window", ec);
-  plan.spread_seconds = 2 * 3600;
-  plan.validity_seconds = 24 * 3600;
-  std::map<std::string, std::unique_ptr<outreach::ZoneRules>, std::less<>> zones;
-
-  store::SqlWhere reachable{"c.status = 1", {}};
-  store::SegmentCount count;
-  if (auto ec = contacts.count("bench", &reachable, &count)) fail("count", ec);
-  const std::int64_t total = count.reachable;
-
-  // The audience in id-ordered pages (keyset pagination): no statement stays open across the
-  // enqueue transactions, and memory holds one page.
-  std::error_code ec;
-  auto page_query = db->database().prepare(
-      "SELECT c.id, c.phone_e164, c.language, c.time_zone FROM contacts c "
-      "WHERE c.tenant_id = ?1 AND c.status = 1 AND c.id > ?2 ORDER BY c.id LIMIT ?3",
-      &ec);
-  if (ec) fail("prepare", ec);
-  std::vector<store::NewOutboxMessage> page(batch_rows);
-  std::int64_t unknown_zones = 0;
+  // ---- the measured part: the campaign planner plans and enqueues the notice ----
+  outreach::PlannerOptions options;
+  options.page_rows = static_cast<int>(batch_rows);
+  outreach::CampaignPlanner planner(campaigns, segments, outbox, responses, options);
   auto plan_all = [&] {
-    store::EnqueueCounts totals;
-    std::int64_t index = 0;
-    std::int64_t last_id = 0;
-    for (;;) {
-      page_query->reset();
-      page_query->bind(1, std::string_view("bench"));
-      page_query->bind(2, last_id);
-      page_query->bind(3, static_cast<std::int64_t>(batch_rows));
-      std::size_t n = 0;
-      bool row = false;
-      while (!(ec = page_query->step(&row)) && row) {
-        store::NewOutboxMessage& m = page[n++];
-        last_id = page_query->int64(0);
-        const std::string_view language = page_query->text(2);
-        const std::string_view zone_id = page_query->text(3);
-        auto it = texts.find(std::string(language));
-        const LanguageText& text = it != texts.end() ? it->second : fallback;
-        auto z = zones.find(zone_id);
-        if (z == zones.end()) {
-          std::error_code zec;
-          z = zones.emplace(std::string(zone_id), outreach::ZoneRules::load(zone_id, &zec)).first;
-        }
-        const outreach::ZoneRules* rules = z->second.get();
-        if (rules == nullptr) {
-          rules = &outreach::ZoneRules::utc();  // the caller's fallback for an unknown zone
-          ++unknown_zones;
-        }
-        outreach::SendTimes times;
-        if (auto pec = outreach::planSend(plan, *rules, index++, total, &times)) fail("plan", pec);
-        m.tenant_id = "bench";
-        m.campaign_id = "notice-2024-07";
-        m.contact_id = last_id;
-        m.step = "notice";
-        m.to_e164 = page_query->text(1);
-        m.body = text.body;
-        m.language = it != texts.end() ? language : std::string_view("en");
-        m.encoding = text.encoding;
-        m.segments = text.segments;
-        m.priority = store::OutboxPriority::Bulk;
-        m.resend_policy = store::ResendPolicy::AtLeastOnce;
-        m.time_zone = zone_id;
-        m.not_before = times.not_before;
-        m.expires_at = times.expires_at;
-      }
-      if (ec) fail("audience", ec);
-      if (n == 0) break;
-      store::EnqueueCounts counts;
-      if (auto eec = outbox.enqueueBatch(std::span(page.data(), n), kNow, &counts)) {
-        fail("enqueueBatch", eec);
-      }
-      totals.inserted += counts.inserted;
-      totals.already_present += counts.already_present;
-      if (n < batch_rows) break;
+    outreach::PlanResult result;
+    std::vector<std::string> problems;
+    if (auto ec = planner.plan("bench", campaign_id, kNow, nullptr, &result, &problems)) {
+      for (const std::string& p : problems) std::fprintf(stderr, "%s\n", p.c_str());
+      fail("plan", ec);
     }
-    return totals;
+    return result;
   };
-  const store::EnqueueCounts totals = plan_all();
+  const auto cpu0 = cpuSeconds();
+  const auto start = Clock::now();
+  const outreach::PlanResult totals = plan_all();
   const double t = seconds(start);
+  const auto cpu1 = cpuSeconds();
   std::printf(
       "plan: audience=%jd inserted=%jd present=%jd unknown_zones=%jd batch=%zu "
       "seconds=%.2f rows_per_s=%.0f peak_rss_kib=%ld (before plan %ld)\n",
-      static_cast<std::intmax_t>(total), static_cast<std::intmax_t>(totals.inserted),
-      static_cast<std::intmax_t>(totals.already_present), static_cast<std::intmax_t>(unknown_zones),
-      batch_rows, t, static_cast<double>(totals.inserted) / t, peakRssKiB(), rss_before);
+      static_cast<std::intmax_t>(totals.audience), static_cast<std::intmax_t>(totals.inserted),
+      static_cast<std::intmax_t>(totals.already_present),
+      static_cast<std::intmax_t>(totals.zone_fallbacks), batch_rows, t,
+      static_cast<double>(totals.inserted) / t, peakRssKiB(), rss_before);
+  std::printf("plan_cpu: user_seconds=%.2f sys_seconds=%.2f\n", cpu1.first - cpu0.first,
+              cpu1.second - cpu0.second);
   std::printf("db_bytes=%ju\n",
               static_cast<std::uintmax_t>(std::filesystem::file_size(dir + "/bench.db")));
   {
     // A re-run of the same step (the planner restarted): every row is already present.
     const auto r0 = Clock::now();
-    const store::EnqueueCounts again = plan_all();
+    const outreach::PlanResult again = plan_all();
     std::printf("re-run: inserted=%jd present=%jd seconds=%.2f peak_rss_kib=%ld\n",
                 static_cast<std::intmax_t>(again.inserted),
                 static_cast<std::intmax_t>(again.already_present), seconds(r0), peakRssKiB());

@@ -56,11 +56,7 @@ class LineWriter {
   // Free text: guarded against formula injection.
   void text(std::string_view v) {
     sep();
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) {
-      appendCsvField(std::string("'").append(v), d_, out_);
-    } else {
-      appendCsvField(v, d_, out_);
-    }
+    appendGuardedCsvField(v, d_, out_);
   }
   // Values we generate (codes, times, E.164): written as they are.
   void raw(std::string_view v) {

@@ -129,15 +129,6 @@ std::optional<store::ConsentChannel> parseChannel(std::string_view v) {
   return std::nullopt;
 }
 
-// Export writes a leading apostrophe before cells a spreadsheet would run as a formula;
-// take it off again so export -> import round-trips.
-std::string_view unguard(std::string_view v) {
-  if (v.size() >= 2 && v[0] == '\'' && (v[1] == '=' || v[1] == '+' || v[1] == '-' || v[1] == '@')) {
-    v.remove_prefix(1);
-  }
-  return v;
-}
-
 // Splits a ';' list, trimming and dropping empties; false when a value is bad.
 std::optional<RejectReason> splitList(std::string_view cell, std::size_t max_len,
                                       std::vector<std::string>* out) {
@@ -404,7 +395,7 @@ struct ContactImporter::Impl {
     bool has_consent = false, has_given = false;
     for (std::size_t i = 0; i < columns.size(); ++i) {
       const Column& col = columns[i];
-      const std::string_view v = unguard(trim(rec.fields[i]));
+      const std::string_view v = unguardCsvField(trim(rec.fields[i]));
       if (col.kind != Col::Phone && !isCleanUtf8(v)) {
         return reject(rec.line, RejectReason::InvalidText, col.header);
       }

@@ -213,4 +213,29 @@ void appendCsvField(std::string_view field, char delimiter, std::string* out) {
   out->push_back('"');
 }
 
+bool needsFormulaGuard(std::string_view cell) {
+  if (cell.empty()) return false;
+  const char c = cell.front();
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+void appendGuardedCsvField(std::string_view cell, char delimiter, std::string* out) {
+  if (!needsFormulaGuard(cell)) {
+    appendCsvField(cell, delimiter, out);
+    return;
+  }
+  std::string guarded;
+  guarded.reserve(cell.size() + 1);
+  guarded.push_back('\'');
+  guarded.append(cell);
+  appendCsvField(guarded, delimiter, out);
+}
+
+std::string_view unguardCsvField(std::string_view cell) {
+  if (cell.size() >= 2 && cell.front() == '\'' && needsFormulaGuard(cell.substr(1))) {
+    cell.remove_prefix(1);
+  }
+  return cell;
+}
+
 }  // namespace liaison::gateway::outreach

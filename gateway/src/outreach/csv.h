@@ -93,4 +93,14 @@ class CsvParser {
 // trailing spaces.
 void appendCsvField(std::string_view field, char delimiter, std::string* out);
 
+// True when a spreadsheet could run `cell` as a formula (OWASP "CSV injection"): it starts
+// with = + - or @, or with a tab or CR, which some spreadsheets strip before looking again.
+bool needsFormulaGuard(std::string_view cell);
+// Appends free text as a field, after an apostrophe when needsFormulaGuard(cell). Values the
+// program formats itself (numbers, codes, times) go through appendCsvField unguarded.
+void appendGuardedCsvField(std::string_view cell, char delimiter, std::string* out);
+// The inverse on import: drops the apostrophe appendGuardedCsvField added, so an exported file
+// imports back unchanged.
+std::string_view unguardCsvField(std::string_view cell);
+
 }  // namespace liaison::gateway::outreach

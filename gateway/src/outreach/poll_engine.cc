@@ -397,12 +397,15 @@ PollStep PollEngine::start(PollSession& session, int64_t now_s) const {
   return step;
 }
 
+int64_t PollEngine::sessionExpirySeconds() const {
+  return poll_.has_session_expiry() && poll_.session_expiry().seconds() > 0
+             ? poll_.session_expiry().seconds()
+             : kDefaultSessionExpiryS;
+}
+
 bool PollEngine::expired(const PollSession& session, int64_t now_s) const {
   if (session.finished) return false;
-  const int64_t limit = poll_.has_session_expiry() && poll_.session_expiry().seconds() > 0
-                            ? poll_.session_expiry().seconds()
-                            : kDefaultSessionExpiryS;
-  return now_s - session.last_activity_s > limit;
+  return now_s - session.last_activity_s > sessionExpirySeconds();
 }
 
 PollStep PollEngine::onReply(PollSession& session, std::string_view reply_utf8,

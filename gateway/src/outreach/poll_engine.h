@@ -70,6 +70,8 @@ class PollEngine {
   PollStep onReply(PollSession& session, std::string_view reply_utf8, int64_t now_s) const;
   // True when an unfinished session has been silent longer than the poll's session expiry.
   bool expired(const PollSession& session, int64_t now_s) const;
+  // The poll's session expiry, or the default (24 h) when the definition leaves it unset.
+  int64_t sessionExpirySeconds() const;
 
   // Interprets a reply to one question, without session effects (also for previews).
   std::optional<PollAnswer> interpret(const std::string& question_id, std::string_view reply,

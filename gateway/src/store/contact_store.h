@@ -142,6 +142,10 @@ class ContactStore {
   // StoreErrc::NotFound when there is no such contact.
   virtual std::error_code find(std::string_view tenant, std::string_view phone_e164,
                                Contact* out) = 0;
+  // Like find() but fills only the contact's own columns (no groups, fields or consents): one
+  // indexed lookup, for hot paths such as routing an inbound SMS.
+  virtual std::error_code findBasic(std::string_view tenant, std::string_view phone_e164,
+                                    Contact* out) = 0;
   // STOP (OptedOut: also marks open consents withdrawn at `now`), START (Active), or Invalid.
   virtual std::error_code setStatus(std::string_view tenant, std::string_view phone_e164,
                                     ContactStatus status, std::int64_t now) = 0;

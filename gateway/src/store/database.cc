@@ -213,15 +213,31 @@ void Database::interrupt() { sqlite3_interrupt(db_); }
 
 Transaction::~Transaction() { rollback(); }
 
+namespace {
+
+// Transaction control runs on every batch and every nested store call: cached statements
+// spare SQLite re-parsing the same few words each time.
+std::error_code control(Database& db, std::string_view sql) {
+  std::error_code ec;
+  CachedStatement s = db.cached(sql, &ec);
+  if (ec) return ec;
+  return s->run();
+}
+
+}  // namespace
+
 std::error_code Transaction::begin() {
-  auto ec = db_.exec("BEGIN IMMEDIATE");
+  // Inside an enclosing transaction this is a savepoint, so a store call that commits on its
+  // own (setStatus, markDelivered) also composes into a caller's larger unit of work.
+  nested_ = db_.inTransaction();
+  auto ec = control(db_, nested_ ? "SAVEPOINT nested_txn" : "BEGIN IMMEDIATE");
   active_ = !ec;
   return ec;
 }
 
 std::error_code Transaction::commit() {
   if (!active_) return StoreErrc::Misuse;
-  auto ec = db_.exec("COMMIT");
+  auto ec = control(db_, nested_ ? "RELEASE SAVEPOINT nested_txn" : "COMMIT");
   if (ec) {
     rollback();
     return ec;
@@ -234,7 +250,13 @@ void Transaction::rollback() {
   if (!active_) return;
   active_ = false;
   // A failed statement may already have rolled back; ROLLBACK then reports an error we ignore.
-  if (db_.inTransaction()) db_.exec("ROLLBACK");
+  if (!db_.inTransaction()) return;
+  if (nested_) {
+    control(db_, "ROLLBACK TO SAVEPOINT nested_txn");
+    control(db_, "RELEASE SAVEPOINT nested_txn");
+  } else {
+    control(db_, "ROLLBACK");
+  }
 }
 
 Savepoint::~Savepoint() { rollback(); }

@@ -66,6 +66,7 @@ class Statement {
   void bind(int index, std::int64_t value);
   void bind(int index, double value);
   void bind(int index, std::string_view text);
+  void bind(int index, const std::string& text) { bind(index, std::string_view(text)); }
   void bindNull(int index);
   void bind(int index, const SqlValue& value);
   // Binds raw bytes (a serialised protobuf): embedded NULs survive.
@@ -160,6 +161,9 @@ class Database {
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back on destruction unless committed. IMMEDIATE takes the
 // write lock up front so a transaction never fails half-way with SQLITE_BUSY on upgrade.
+// Begun while the connection is already inside a transaction, it is a savepoint instead: its
+// commit releases into the enclosing transaction, its rollback undoes only its own writes, and
+// nothing is durable until the outermost commit.
 class Transaction {
  public:
   explicit Transaction(Database& db) : db_(db) {}
@@ -175,6 +179,7 @@ class Transaction {
  private:
   Database& db_;
   bool active_ = false;
+  bool nested_ = false;
 };
 
 // SAVEPOINT name ... RELEASE, rolled back to and released on destruction unless released.

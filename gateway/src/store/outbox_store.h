@@ -57,6 +57,7 @@ enum class OutboxEncoding : int { Gsm7 = 1, Gsm7National = 2, Ucs2 = 3 };
 inline constexpr std::string_view kFailureOptedOut = "opted_out";
 inline constexpr std::string_view kFailureContactInvalid = "contact_invalid";
 inline constexpr std::string_view kFailureContactGone = "contact_gone";
+inline constexpr std::string_view kFailureCampaignCancelled = "campaign_cancelled";
 inline constexpr std::size_t kMaxFailureCodeLength = 32;
 
 // What the planner enqueues: one message to one contact for one campaign step.
@@ -109,6 +110,23 @@ struct RecoverCounts {
 // the step (a final state, a repeated receipt); nothing was written.
 enum class Transition { Applied, Ignored };
 
+// One ledger step for OutboxStore::applyBatch: the single-row call of the same name.
+struct OutboxUpdate {
+  enum class Kind : std::uint8_t { Submitted, Delivered, Failed, Expired, Unknown, Requeue };
+  Kind kind = Kind::Unknown;
+  std::int64_t id = 0;
+  std::vector<std::string> provider_ids;  // Submitted
+  std::string failure_code;               // Failed
+  std::int64_t not_before = 0;            // Requeue
+};
+
+// What one update of a batch did: its Transition, or the error that refused this row only
+// (NotFound, InvalidArgument) and left the rest of the batch alone.
+struct OutboxUpdateResult {
+  Transition transition = Transition::Ignored;
+  std::error_code error;
+};
+
 class OutboxStore {
  public:
   virtual ~OutboxStore() = default;
@@ -147,6 +165,17 @@ class OutboxStore {
   virtual std::error_code requeue(std::int64_t id, std::int64_t not_before, std::int64_t now,
                                   Transition* result) = 0;
 
+  // Applies `updates` in order, each exactly as its single-row call would, as one unit of work:
+  // the dispatcher records a flush of outcomes with one commit (one fsync) instead of one per
+  // message. (*results)[i] reports updates[i]. A refusal of one row (NotFound,
+  // InvalidArgument) is reported there and the batch goes on; any other error is returned,
+  // and the backend override rolls the whole batch back (nothing applied, *results cleared).
+  // This default runs the single-row calls one by one, each committed on its own, and stops
+  // at the first other error (earlier updates stay applied); SqliteOutboxStore overrides it
+  // with one transaction.
+  virtual std::error_code applyBatch(std::span<const OutboxUpdate> updates, std::int64_t now,
+                                     std::vector<OutboxUpdateResult>* results);
+
   // Queued rows whose deadline is <= now become expired (recorded, not deleted).
   virtual std::error_code expireOverdue(std::int64_t now, std::int64_t* expired) = 0;
 
@@ -163,6 +192,15 @@ class OutboxStore {
   // Rows of a campaign per state, indexed by OutboxState (index 0 unused).
   virtual std::error_code countByState(std::string_view campaign_id,
                                        std::array<std::int64_t, 8>* out) = 0;
+
+  // Pausing a campaign holds its queued rows (they stay queued but claimDue skips them);
+  // resuming releases them where they were. *rows counts the rows changed.
+  virtual std::error_code holdCampaign(std::string_view campaign_id, bool held, std::int64_t now,
+                                       std::int64_t* rows) = 0;
+  // Cancelling a campaign fails its queued rows with kFailureCampaignCancelled (recorded, not
+  // deleted). Rows already handed to a channel finish normally.
+  virtual std::error_code cancelCampaign(std::string_view campaign_id, std::int64_t now,
+                                         std::int64_t* rows) = 0;
 };
 
 // True if `code` is a plain failure code: [a-z0-9_]{1,kMaxFailureCodeLength}.

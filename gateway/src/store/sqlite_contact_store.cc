@@ -341,21 +341,26 @@ std::error_code SqliteContactStore::upsert(const Contact& contact, const Contact
   return txn.commit();
 }
 
+std::error_code SqliteContactStore::findBasic(std::string_view tenant, std::string_view phone_e164,
+                                              Contact* out) {
+  std::error_code ec;
+  auto s = db_.cached(std::string("SELECT ").append(kColumns).append(
+                          " FROM contacts c WHERE c.tenant_id = ?1 AND c.phone_e164 = ?2"),
+                      &ec);
+  if (ec) return ec;
+  s->bind(1, tenant);
+  s->bind(2, phone_e164);
+  bool row = false;
+  if ((ec = s->step(&row))) return ec;
+  if (!row) return StoreErrc::NotFound;
+  *out = Contact{};
+  readContact(*s, out);
+  return {};
+}
+
 std::error_code SqliteContactStore::find(std::string_view tenant, std::string_view phone_e164,
                                          Contact* out) {
-  std::error_code ec;
-  {
-    auto s = db_.cached(std::string("SELECT ").append(kColumns).append(
-                            " FROM contacts c WHERE c.tenant_id = ?1 AND c.phone_e164 = ?2"),
-                        &ec);
-    if (ec) return ec;
-    s->bind(1, tenant);
-    s->bind(2, phone_e164);
-    bool row = false;
-    if ((ec = s->step(&row))) return ec;
-    if (!row) return StoreErrc::NotFound;
-    readContact(*s, out);
-  }
+  if (auto ec = findBasic(tenant, phone_e164, out)) return ec;
   return loadDetails(db_, out);
 }
 

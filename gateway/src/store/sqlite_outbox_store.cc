@@ -56,7 +56,60 @@ bool validMessage(const NewOutboxMessage& m) {
          in(static_cast<int>(m.resend_policy), 1, 2);
 }
 
+// Runs one update as its single-row call. Row-level refusals land in *result; other errors
+// are returned.
+std::error_code applyOne(OutboxStore& store, const OutboxUpdate& u, std::int64_t now,
+                         OutboxUpdateResult* result) {
+  Transition t = Transition::Ignored;
+  std::error_code ec;
+  switch (u.kind) {
+    case OutboxUpdate::Kind::Submitted:
+      ec = store.markSubmitted(u.id, u.provider_ids, now, &t);
+      break;
+    case OutboxUpdate::Kind::Delivered: ec = store.markDelivered(u.id, now, &t); break;
+    case OutboxUpdate::Kind::Failed: ec = store.markFailed(u.id, u.failure_code, now, &t); break;
+    case OutboxUpdate::Kind::Expired: ec = store.markExpired(u.id, now, &t); break;
+    case OutboxUpdate::Kind::Unknown: ec = store.markUnknown(u.id, now, &t); break;
+    case OutboxUpdate::Kind::Requeue: ec = store.requeue(u.id, u.not_before, now, &t); break;
+  }
+  *result = {};
+  if (ec == StoreErrc::NotFound || ec == StoreErrc::InvalidArgument) {
+    result->error = ec;
+    return {};
+  }
+  if (ec) return ec;
+  result->transition = t;
+  return {};
+}
+
 }  // namespace
+
+std::error_code OutboxStore::applyBatch(std::span<const OutboxUpdate> updates, std::int64_t now,
+                                        std::vector<OutboxUpdateResult>* results) {
+  results->assign(updates.size(), OutboxUpdateResult{});
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    if (auto ec = applyOne(*this, updates[i], now, &(*results)[i])) return ec;
+  }
+  return {};
+}
+
+std::error_code SqliteOutboxStore::applyBatch(std::span<const OutboxUpdate> updates,
+                                              std::int64_t now,
+                                              std::vector<OutboxUpdateResult>* results) {
+  results->clear();
+  if (updates.empty()) return {};
+  std::vector<OutboxUpdateResult> out(updates.size());
+  Transaction txn(db_);
+  if (auto ec = txn.begin()) return ec;
+  for (std::size_t i = 0; i < updates.size(); ++i) {
+    // Each call's own transaction is a savepoint inside this one: a refused row undoes only
+    // its own writes, and nothing is durable before the commit below.
+    if (auto ec = applyOne(*this, updates[i], now, &out[i])) return ec;  // rolls back
+  }
+  if (auto ec = txn.commit()) return ec;
+  *results = std::move(out);
+  return {};
+}
 
 bool isValidFailureCode(std::string_view code) {
   if (code.empty() || code.size() > kMaxFailureCodeLength) return false;
@@ -159,13 +212,13 @@ std::error_code SqliteOutboxStore::claimDue(std::int64_t now, int limit, std::st
       {
         // Served by the partial index outbox_queued: equality on priority, range on
         // not_before, already in (not_before, id) order.
-        auto s =
-            db_.cached(std::string(kSelectColumns)
-                           .append(", c.status FROM outbox o LEFT JOIN contacts c "
-                                   "ON c.id = o.contact_id AND c.tenant_id = o.tenant_id "
-                                   "WHERE o.state = 1 AND o.priority = ?1 AND o.not_before <= ?2 "
-                                   "ORDER BY o.not_before, o.id LIMIT ?3"),
-                       &ec);
+        auto s = db_.cached(std::string(kSelectColumns)
+                                .append(", c.status FROM outbox o LEFT JOIN contacts c "
+                                        "ON c.id = o.contact_id AND c.tenant_id = o.tenant_id "
+                                        "WHERE o.state = 1 AND o.held = 0 AND o.priority = ?1 "
+                                        "AND o.not_before <= ?2 "
+                                        "ORDER BY o.not_before, o.id LIMIT ?3"),
+                            &ec);
         if (ec) return ec;
         s->bind(1, static_cast<std::int64_t>(priority));
         s->bind(2, now);
@@ -471,6 +524,39 @@ std::error_code SqliteOutboxStore::countByState(std::string_view campaign_id,
     if (state >= 1 && state <= 7) (*out)[static_cast<std::size_t>(state)] = s->int64(1);
   }
   return ec;
+}
+
+std::error_code SqliteOutboxStore::holdCampaign(std::string_view campaign_id, bool held,
+                                                std::int64_t now, std::int64_t* rows) {
+  // The (campaign, contact, step) unique index finds the campaign's rows.
+  std::error_code ec;
+  auto s = db_.cached(
+      "UPDATE outbox SET held = ?2, updated_at = ?3 "
+      "WHERE campaign_id = ?1 AND state = 1 AND held <> ?2",
+      &ec);
+  if (ec) return ec;
+  s->bind(1, campaign_id);
+  s->bind(2, static_cast<std::int64_t>(held ? 1 : 0));
+  s->bind(3, now);
+  if ((ec = s->run())) return ec;
+  if (rows) *rows = db_.changes();
+  return {};
+}
+
+std::error_code SqliteOutboxStore::cancelCampaign(std::string_view campaign_id, std::int64_t now,
+                                                  std::int64_t* rows) {
+  std::error_code ec;
+  auto s = db_.cached(
+      "UPDATE outbox SET state = 5, failure_code = ?2, held = 0, updated_at = ?3 "
+      "WHERE campaign_id = ?1 AND state = 1",
+      &ec);
+  if (ec) return ec;
+  s->bind(1, campaign_id);
+  s->bind(2, kFailureCampaignCancelled);
+  s->bind(3, now);
+  if ((ec = s->run())) return ec;
+  if (rows) *rows = db_.changes();
+  return {};
 }
 
 }  // namespace liaison::gateway::store

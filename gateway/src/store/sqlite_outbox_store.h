@@ -35,6 +35,9 @@ class SqliteOutboxStore final : public OutboxStore {
   std::error_code markUnknown(std::int64_t id, std::int64_t now, Transition* result) override;
   std::error_code requeue(std::int64_t id, std::int64_t not_before, std::int64_t now,
                           Transition* result) override;
+  // One BEGIN IMMEDIATE ... COMMIT around the single-row calls (theirs nest as savepoints).
+  std::error_code applyBatch(std::span<const OutboxUpdate> updates, std::int64_t now,
+                             std::vector<OutboxUpdateResult>* results) override;
   std::error_code expireOverdue(std::int64_t now, std::int64_t* expired) override;
   std::error_code recover(std::int64_t now, RecoverCounts* counts) override;
   std::error_code get(std::int64_t id, OutboxMessage* out) override;
@@ -42,6 +45,10 @@ class SqliteOutboxStore final : public OutboxStore {
                                    std::int64_t* id) override;
   std::error_code countByState(std::string_view campaign_id,
                                std::array<std::int64_t, 8>* out) override;
+  std::error_code holdCampaign(std::string_view campaign_id, bool held, std::int64_t now,
+                               std::int64_t* rows) override;
+  std::error_code cancelCampaign(std::string_view campaign_id, std::int64_t now,
+                                 std::int64_t* rows) override;
 
  private:
   // Runs one single-row transition UPDATE already bound (id is ?1) and reports the outcome.

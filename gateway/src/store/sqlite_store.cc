@@ -19,7 +19,7 @@ namespace {
 // Portable SQL: every statement here has a direct PostgreSQL spelling (INTEGER PRIMARY KEY ->
 // BIGINT GENERATED ALWAYS AS IDENTITY, REAL -> DOUBLE PRECISION, BLOB -> BYTEA); times are
 // INTEGER Unix seconds, not dialect-specific date types.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -139,6 +139,90 @@ CREATE TABLE outbox_parts (
   PRIMARY KEY (outbox_id, seq)
 );
 CREATE INDEX outbox_parts_by_provider ON outbox_parts(channel, provider_id);
+)sql",
+    // 4: campaigns, the per-campaign pseudonyms, poll sessions and answers, inbound messages.
+    R"sql(
+CREATE TABLE campaigns (
+  id          TEXT    PRIMARY KEY,
+  tenant_id   TEXT    NOT NULL,
+  name        TEXT    NOT NULL,
+  kind        INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 2),
+  state       INTEGER NOT NULL CHECK (state BETWEEN 1 AND 6),
+  definition  BLOB    NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+CREATE INDEX campaigns_by_state ON campaigns(tenant_id, state);
+
+-- The only link between a respondent and a contact (and so a phone number). Sessions and
+-- answers name the pseudonym; deleting a campaign's rows here leaves its results anonymous.
+CREATE TABLE campaign_recipients (
+  campaign_id TEXT    NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  contact_id  INTEGER NOT NULL,
+  pseudonym   TEXT    NOT NULL,
+  PRIMARY KEY (campaign_id, contact_id),
+  UNIQUE (campaign_id, pseudonym)
+);
+CREATE INDEX campaign_recipients_by_contact ON campaign_recipients(contact_id, campaign_id);
+
+-- One per respondent and poll. country and language are copied from the contact when the
+-- session opens, so breakdowns need no link back to the contact.
+CREATE TABLE poll_sessions (
+  campaign_id      TEXT    NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  pseudonym        TEXT    NOT NULL,
+  language         TEXT    NOT NULL,
+  country          TEXT,
+  current_question TEXT,
+  reasks           INTEGER NOT NULL DEFAULT 0,
+  state            INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),
+  started_at       INTEGER NOT NULL,
+  last_activity    INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, pseudonym)
+);
+CREATE INDEX poll_sessions_by_state ON poll_sessions(campaign_id, state);
+
+-- One per question answered; a later accepted reply to the same question replaces it.
+-- source: 1 SMS, 2 field device (sync).
+CREATE TABLE answers (
+  campaign_id TEXT    NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+  pseudonym   TEXT    NOT NULL,
+  question_id TEXT    NOT NULL,
+  kind        INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 4),
+  choice_id   TEXT,
+  value_num   REAL,
+  value_text  TEXT,
+  truncated   INTEGER NOT NULL DEFAULT 0,
+  source      INTEGER NOT NULL DEFAULT 1 CHECK (source BETWEEN 1 AND 2),
+  answered_at INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, question_id, pseudonym)
+);
+
+-- Every inbound SMS, for de-duplication and the record of where it went (route: 1 stop,
+-- 2 start, 3 help, 4 poll answer, 5 inbox, 6 duplicate). The body is kept only for the inbox
+-- (unsolicited messages an officer reads); routed messages keep a hash of it.
+CREATE TABLE inbound (
+  id           INTEGER PRIMARY KEY,
+  tenant_id    TEXT    NOT NULL,
+  channel      TEXT    NOT NULL,
+  provider_id  TEXT,
+  from_e164    TEXT    NOT NULL,
+  content_hash INTEGER NOT NULL,
+  route        INTEGER NOT NULL CHECK (route BETWEEN 1 AND 6),
+  campaign_id  TEXT,
+  body         TEXT,
+  received_at  INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX inbound_by_provider ON inbound(channel, provider_id)
+  WHERE provider_id IS NOT NULL;
+CREATE INDEX inbound_by_content ON inbound(from_e164, content_hash, received_at);
+CREATE INDEX inbound_inbox ON inbound(tenant_id, received_at) WHERE route = 5;
+
+-- A paused campaign's queued rows are held: still queued (they resume where they were), but
+-- out of the claim index, so a paused backlog costs the dispatcher nothing.
+ALTER TABLE outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+DROP INDEX outbox_queued;
+CREATE INDEX outbox_queued ON outbox(priority, not_before, id) WHERE state = 1 AND held = 0;
 )sql",
 };
 

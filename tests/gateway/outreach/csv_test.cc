@@ -96,5 +96,26 @@ TEST(Csv, WriterRoundTrips) {
   EXPECT_EQ(recs[0].fields, in);
 }
 
+TEST(CsvFormulaGuard, GuardsFormulaStartsAndUnguardsThemBack) {
+  for (std::string_view cell : {"=1+1", "+33 6", "-2", "@SUM(A1)", "\tcmd", "\rcmd"}) {
+    EXPECT_TRUE(needsFormulaGuard(cell)) << cell;
+    std::string out;
+    appendGuardedCsvField(cell, ',', &out);
+    EXPECT_EQ(out.substr(0, 2) == "\"'" ? out[2] : out[1], cell[0]) << out;
+    // What the parser gives back (without the CSV quotes) unguards to the original.
+    const std::string field = "'" + std::string(cell);
+    EXPECT_EQ(unguardCsvField(field), cell);
+  }
+  for (std::string_view cell : {"", "plain", "1-2", "'quoted", "a=b"}) {
+    EXPECT_FALSE(needsFormulaGuard(cell)) << cell;
+    std::string guarded;
+    std::string plain;
+    appendGuardedCsvField(cell, ',', &guarded);
+    appendCsvField(cell, ',', &plain);
+    EXPECT_EQ(guarded, plain);
+    EXPECT_EQ(unguardCsvField(cell), cell);  // an apostrophe of the user's own stays
+  }
+}
+
 }  // namespace
 }  // namespace liaison::gateway::outreach

@@ -200,12 +200,14 @@ TEST_F(SmppLinkTest, TransmitterAndReceiverPairCarryReceiptsOnTheReceiver) {
   Outbox& tx = outbox(300);
   Outbox& rx = outbox();
   auto cfg = clientConfig();
-  cfg.mode = BindMode::Transmitter;
-  startClient(tx, cfg);
+  // The receiver binds first: a receipt for a submit made while no receiver is bound has
+  // nowhere to go (the simulator counts it undeliverable, as an SMSC would hold or drop it).
   cfg.mode = BindMode::Receiver;
   startClient(rx, cfg);
   run();
   ASSERT_TRUE(rx.waitFor([](Outbox& b) { return b.count(LinkEvent::Bound) == 1; }));
+  cfg.mode = BindMode::Transmitter;
+  startClient(tx, cfg);
   ASSERT_TRUE(tx.waitFor([](Outbox& b) { return b.accepted_.size() == 300; }));
   // Receipts for the transmitter's submits arrive on the receiver bind.
   ASSERT_TRUE(rx.waitFor([](Outbox& b) { return b.receipts_ == 300; })) << rx.receipts_;
