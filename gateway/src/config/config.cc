@@ -53,8 +53,9 @@ constexpr std::size_t kMinAdminToken = 32;
 
 // ---- Small text helpers
 
-// A value for a message: quoted, control characters escaped, long values cut. Only ever used
-// for values that are not secrets.
+// A value for a message: quoted, control characters escaped, long values cut (file paths are
+// shown whole: an operator must be able to find the file). Only ever used for values that are
+// not secrets.
 std::string shown(std::string_view s, std::size_t max_chars = 60) {
   std::string out = "\"";
   for (std::size_t i = 0; i < s.size() && i < max_chars; ++i) {
@@ -550,7 +551,8 @@ class Table {
     if (check && ctx_->options.check_files) {
       const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
       if (fd < 0) {
-        error(take(key), key, "cannot read " + shown(p) + ": " + std::strerror(errno));
+        error(take(key), key,
+              "cannot read " + shown(p, kMaxPathBytes) + ": " + std::strerror(errno));
         return false;
       }
       ::close(fd);
@@ -582,7 +584,7 @@ class Table {
       if (!file(file_key, /*check=*/false, &path)) return false;
       std::string value, why;
       if (!readFileLimited(path, ctx_->options.max_secret_bytes, &value, &why)) {
-        error(take(file_key), file_key, "cannot read " + shown(path) + ": " + why);
+        error(take(file_key), file_key, "cannot read " + shown(path, kMaxPathBytes) + ": " + why);
         return false;
       }
       if (value.ends_with("\r\n")) {
@@ -591,7 +593,7 @@ class Table {
         value.pop_back();
       }
       if (value.empty()) {
-        error(take(file_key), file_key, "the file " + shown(path) + " is empty");
+        error(take(file_key), file_key, "the file " + shown(path, kMaxPathBytes) + " is empty");
         return false;
       }
       // The whole path (it is not secret): an operator must be able to find the file.
@@ -1355,7 +1357,7 @@ LoadResult loadConfigFile(const std::string& path, const LoadOptions& options) {
   std::string text, why;
   if (!readFileLimited(path, options.max_file_bytes, &text, &why)) {
     LoadResult result;
-    result.issues.push_back({"", "cannot read " + shown(path) + ": " + why});
+    result.issues.push_back({"", "cannot read " + shown(path, kMaxPathBytes) + ": " + why});
     return result;
   }
   LoadOptions with_base = options;
