@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <string_view>
@@ -19,7 +20,7 @@ namespace {
 // Portable SQL: every statement here has a direct PostgreSQL spelling (INTEGER PRIMARY KEY ->
 // BIGINT GENERATED ALWAYS AS IDENTITY, REAL -> DOUBLE PRECISION, BLOB -> BYTEA); times are
 // INTEGER Unix seconds, not dialect-specific date types.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -225,6 +226,10 @@ DROP INDEX outbox_queued;
 CREATE INDEX outbox_queued ON outbox(priority, not_before, id) WHERE state = 1 AND held = 0;
 )sql",
 };
+
+// A size above the entries listed would add empty migrations that still bump user_version.
+static_assert(std::ranges::none_of(kMigrations, [](std::string_view m) { return m.empty(); }),
+              "kMigrations has an empty entry: its size must match the migrations listed");
 
 void exec(Database& db, std::string_view sql, std::string_view what) {
   char* err = nullptr;
