@@ -50,34 +50,6 @@ const char* channelName(store::ConsentChannel c) {
   return "";
 }
 
-class LineWriter {
- public:
-  LineWriter(char delimiter, std::string* out) : d_(delimiter), out_(out) {}
-  // Free text: guarded against formula injection.
-  void text(std::string_view v) {
-    sep();
-    appendGuardedCsvField(v, d_, out_);
-  }
-  // Values we generate (codes, times, E.164): written as they are.
-  void raw(std::string_view v) {
-    sep();
-    appendCsvField(v, d_, out_);
-  }
-  void end() {
-    out_->append("\r\n");
-    first_ = true;
-  }
-
- private:
-  void sep() {
-    if (!first_) out_->push_back(d_);
-    first_ = false;
-  }
-  char d_;
-  std::string* out_;
-  bool first_ = true;
-};
-
 }  // namespace
 
 const std::error_category& exportCategory() {
@@ -101,7 +73,7 @@ ExportResult exportContacts(store::ContactStore& store, const ExportOptions& opt
 
   std::string buf;
   buf.reserve(kChunk + 4096);
-  LineWriter w(options.delimiter, &buf);
+  CsvLineWriter w(options.delimiter, &buf);
   for (const char* h : {"phone", "name", "language", "country", "region", "city", "time_zone",
                         "time_zone_overridden", "status", "groups", "consent_given_at",
                         "consent_channel", "consent_wording_version", "consent_language",

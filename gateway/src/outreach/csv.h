@@ -99,6 +99,35 @@ bool needsFormulaGuard(std::string_view cell);
 // Appends free text as a field, after an apostrophe when needsFormulaGuard(cell). Values the
 // program formats itself (numbers, codes, times) go through appendCsvField unguarded.
 void appendGuardedCsvField(std::string_view cell, char delimiter, std::string* out);
+// Writes one CSV record field by field into *out (RFC 4180, CRLF line ends).
+class CsvLineWriter {
+ public:
+  CsvLineWriter(char delimiter, std::string* out) : d_(delimiter), out_(out) {}
+  // Free text from people: guarded against formula injection.
+  void text(std::string_view v) {
+    sep();
+    appendGuardedCsvField(v, d_, out_);
+  }
+  // Values the program formats itself (codes, times, E.164, numbers): written as they are.
+  void raw(std::string_view v) {
+    sep();
+    appendCsvField(v, d_, out_);
+  }
+  void end() {
+    out_->append("\r\n");
+    first_ = true;
+  }
+
+ private:
+  void sep() {
+    if (!first_) out_->push_back(d_);
+    first_ = false;
+  }
+  char d_;
+  std::string* out_;
+  bool first_ = true;
+};
+
 // The inverse on import: drops the apostrophe appendGuardedCsvField added, so an exported file
 // imports back unchanged.
 std::string_view unguardCsvField(std::string_view cell);

@@ -219,60 +219,36 @@ class Builder {
 
 // ---- CSV ----
 
-class CsvLine {
- public:
-  CsvLine(char delimiter, std::string* out) : d_(delimiter), out_(out) {}
+// Numbers we format ourselves: no guard, so -3 stays a number. Fixed notation, the fewest
+// digits that read back as the same double: 1000000, not 1e+06.
+void number(CsvLineWriter* line, double v) {
+  std::array<char, 512> buf{};  // the longest fixed double (5e-324) is under 330 chars
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed);
+  line->raw(ec == std::errc()
+                ? std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data()))
+                : std::string_view());
+}
 
-  void cell(std::string_view v) {
-    sep();
-    appendGuardedCsvField(v, d_, out_);
-  }
-  // Numbers we format ourselves: no guard, so -3 stays a number. Fixed notation, the fewest
-  // digits that read back as the same double: 1000000, not 1e+06.
-  void number(double v) {
-    sep();
-    std::array<char, 512> buf{};  // the longest fixed double (5e-324) is under 330 chars
-    auto [end, ec] =
-        std::to_chars(buf.data(), buf.data() + buf.size(), v, std::chars_format::fixed);
-    if (ec == std::errc()) out_->append(buf.data(), static_cast<std::size_t>(end - buf.data()));
-  }
-  void empty() { sep(); }
-  void end() {
-    out_->append("\r\n");
-    first_ = true;
-  }
-
- private:
-  void sep() {
-    if (!first_) out_->push_back(d_);
-    first_ = false;
-  }
-
-  char d_;
-  std::string* out_;
-  bool first_ = true;
-};
-
-void answerCell(const store::AnswerRecord& a, CsvLine* line) {
+void answerCell(const store::AnswerRecord& a, CsvLineWriter* line) {
   switch (a.kind) {
-    case store::AnswerKind::Choice: line->cell(a.choice_id); return;
+    case store::AnswerKind::Choice: line->text(a.choice_id); return;
     case store::AnswerKind::YesNo:
       if (!a.choice_id.empty() || !a.number) {
-        line->cell(a.choice_id);
+        line->text(a.choice_id);
       } else {
-        line->cell(*a.number != 0 ? "yes" : "no");
+        line->text(*a.number != 0 ? "yes" : "no");
       }
       return;
     case store::AnswerKind::Number:
       if (a.number) {
-        line->number(*a.number);
+        number(line, *a.number);
       } else {
-        line->empty();
+        line->raw({});
       }
       return;
-    case store::AnswerKind::Text: line->cell(a.text); return;
+    case store::AnswerKind::Text: line->text(a.text); return;
   }
-  line->empty();
+  line->raw({});
 }
 
 }  // namespace
@@ -355,7 +331,7 @@ ExportResult exportResultsCsv(store::ResultsStore& results, std::string_view ten
   ExportResult result;
   std::string buf;
   buf.reserve(std::min<std::size_t>(options.flush_bytes, 1 << 20) + 4096);
-  CsvLine line(options.delimiter, &buf);
+  CsvLineWriter line(options.delimiter, &buf);
   std::error_code stop;
   auto flush = [&](bool force) {
     if (buf.empty() || (!force && buf.size() < options.flush_bytes)) return true;
@@ -375,31 +351,31 @@ ExportResult exportResultsCsv(store::ResultsStore& results, std::string_view ten
       for (const Question& q : campaign.poll().questions()) question_ids.push_back(q.id());
     }
 
-    for (const char* h : {"pseudonym", "language", "country", "state", "started_at"}) line.cell(h);
-    for (const std::string& id : question_ids) line.cell(id);
-    line.cell("last_answered_at");
+    for (const char* h : {"pseudonym", "language", "country", "state", "started_at"}) line.text(h);
+    for (const std::string& id : question_ids) line.text(id);
+    line.text("last_answered_at");
     line.end();
     if (!flush(false)) return {};
 
     return results.forEachRespondent(campaign_id, question_ids, [&](const store::RespondentRow& r) {
-      line.cell(r.session.pseudonym);
-      line.cell(r.session.language);
-      line.cell(r.session.country);
-      line.cell(sessionStateName(r.session.state));
-      line.cell(formatIsoTime(r.session.started_at));
+      line.text(r.session.pseudonym);
+      line.text(r.session.language);
+      line.text(r.session.country);
+      line.text(sessionStateName(r.session.state));
+      line.text(formatIsoTime(r.session.started_at));
       std::optional<std::int64_t> last;
       for (const std::optional<store::AnswerRecord>& a : r.answers) {
         if (!a) {
-          line.empty();
+          line.raw({});
           continue;
         }
         answerCell(*a, &line);
         last = std::max(last.value_or(a->answered_at), a->answered_at);
       }
       if (last) {
-        line.cell(formatIsoTime(*last));
+        line.text(formatIsoTime(*last));
       } else {
-        line.empty();
+        line.raw({});
       }
       line.end();
       ++result.rows;
