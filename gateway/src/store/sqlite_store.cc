@@ -20,7 +20,7 @@ namespace {
 // Portable SQL: every statement here has a direct PostgreSQL spelling (INTEGER PRIMARY KEY ->
 // BIGINT GENERATED ALWAYS AS IDENTITY, REAL -> DOUBLE PRECISION, BLOB -> BYTEA); times are
 // INTEGER Unix seconds, not dialect-specific date types.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -224,6 +224,23 @@ CREATE INDEX inbound_inbox ON inbound(tenant_id, received_at) WHERE route = 5;
 ALTER TABLE outbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
 DROP INDEX outbox_queued;
 CREATE INDEX outbox_queued ON outbox(priority, not_before, id) WHERE state = 1 AND held = 0;
+)sql",
+    // 5: API tokens. Only a SHA-256 of the secret is kept; the prefix lets an operator tell
+    // tokens apart in listings without the secret.
+    R"sql(
+CREATE TABLE api_tokens (
+  id           TEXT    PRIMARY KEY,
+  tenant_id    TEXT    NOT NULL,
+  name         TEXT    NOT NULL,
+  role         INTEGER NOT NULL CHECK (role BETWEEN 1 AND 4),
+  secret_hash  BLOB    NOT NULL UNIQUE,
+  prefix       TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER,
+  revoked_at   INTEGER,
+  last_used_at INTEGER
+);
+CREATE INDEX api_tokens_by_tenant ON api_tokens(tenant_id, created_at);
 )sql",
 };
 
