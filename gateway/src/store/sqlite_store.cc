@@ -20,7 +20,7 @@ namespace {
 // Portable SQL: every statement here has a direct PostgreSQL spelling (INTEGER PRIMARY KEY ->
 // BIGINT GENERATED ALWAYS AS IDENTITY, REAL -> DOUBLE PRECISION, BLOB -> BYTEA); times are
 // INTEGER Unix seconds, not dialect-specific date types.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -241,6 +241,160 @@ CREATE TABLE api_tokens (
   last_used_at INTEGER
 );
 CREATE INDEX api_tokens_by_tenant ON api_tokens(tenant_id, created_at);
+)sql",
+    // 6: field sync (docs/sync-protocol.md, gateway/src/sync/sqlite_sync_store.h): enrolment
+    // codes and devices, the per-device operation ledger, submissions, shared-entity fields
+    // and tombstones, review flags, and the server-published log per scope. Times here are
+    // Unix milliseconds (the protocol's unit), hence the _ms suffixes.
+    R"sql(
+CREATE TABLE sync_enrolment_codes (
+  id          INTEGER PRIMARY KEY,
+  code_hash   BLOB    NOT NULL UNIQUE,
+  tenant_id   TEXT    NOT NULL,
+  team        TEXT    NOT NULL,
+  scopes      TEXT    NOT NULL,
+  created_by  TEXT    NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  expires_ms  INTEGER NOT NULL,
+  used_ms     INTEGER,
+  device_id   TEXT
+);
+
+-- hwm: every device_seq <= hwm of this device is durably consumed (sync_ops holds each).
+CREATE TABLE sync_devices (
+  device_id     TEXT    PRIMARY KEY,
+  tenant_id     TEXT    NOT NULL,
+  team          TEXT    NOT NULL,
+  scopes        TEXT    NOT NULL,
+  public_key    BLOB    NOT NULL,
+  enrolled_ms   INTEGER NOT NULL,
+  revoked_ms    INTEGER,
+  last_seen_ms  INTEGER,
+  last_hlc_wall INTEGER NOT NULL DEFAULT 0,
+  last_hlc_lc   INTEGER NOT NULL DEFAULT 0,
+  hwm           INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sync_devices_by_team ON sync_devices(tenant_id, team);
+
+-- Request nonces inside the timestamp window: a replayed request is refused.
+CREATE TABLE sync_nonces (
+  device_id TEXT    NOT NULL,
+  nonce     BLOB    NOT NULL,
+  seen_ms   INTEGER NOT NULL,
+  PRIMARY KEY (device_id, nonce)
+);
+CREATE INDEX sync_nonces_by_time ON sync_nonces(seen_ms);
+
+-- One row per consumed operation. outcome: 1 applied, 2 superseded, 3 duplicate, 4 rejected
+-- (code and detail set, re-reported when a replayed range includes it).
+CREATE TABLE sync_ops (
+  device_id   TEXT    NOT NULL,
+  device_seq  INTEGER NOT NULL,
+  outcome     INTEGER NOT NULL CHECK (outcome BETWEEN 1 AND 4),
+  code        INTEGER,
+  detail      TEXT,
+  received_ms INTEGER NOT NULL,
+  PRIMARY KEY (device_id, device_seq)
+);
+
+-- kind: 1 form submission, 2 registration, 3 poll response. record: the SubmissionOp as sent.
+CREATE TABLE sync_submissions (
+  tenant_id     TEXT    NOT NULL,
+  submission_id TEXT    NOT NULL,
+  content_hash  BLOB    NOT NULL,
+  kind          INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 3),
+  record        BLOB    NOT NULL,
+  device_id     TEXT    NOT NULL,
+  device_seq    INTEGER NOT NULL,
+  received_ms   INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, submission_id)
+);
+
+-- Shared entities: each field's winning write, and the winning delete. base_*: NULL when unset.
+CREATE TABLE sync_entity_fields (
+  tenant_id    TEXT    NOT NULL,
+  entity_type  TEXT    NOT NULL,
+  entity_id    TEXT    NOT NULL,
+  field        TEXT    NOT NULL,
+  value        BLOB    NOT NULL,
+  hlc_wall     INTEGER NOT NULL,
+  hlc_lc       INTEGER NOT NULL,
+  device_id    TEXT    NOT NULL,
+  base_wall    INTEGER,
+  base_lc      INTEGER,
+  base_device  TEXT,
+  PRIMARY KEY (tenant_id, entity_type, entity_id, field)
+);
+CREATE TABLE sync_tombstones (
+  tenant_id    TEXT    NOT NULL,
+  entity_type  TEXT    NOT NULL,
+  entity_id    TEXT    NOT NULL,
+  hlc_wall     INTEGER NOT NULL,
+  hlc_lc       INTEGER NOT NULL,
+  device_id    TEXT    NOT NULL,
+  base_wall    INTEGER,
+  base_lc      INTEGER,
+  base_device  TEXT,
+  PRIMARY KEY (tenant_id, entity_type, entity_id)
+);
+
+-- Concurrent edits and skewed clocks for a person to review. reason: 1 concurrent edit,
+-- 2 edit lost to delete, 3 edit after delete, 4 clock skew. losing_value is personal data.
+CREATE TABLE sync_review_flags (
+  id             INTEGER PRIMARY KEY,
+  tenant_id      TEXT    NOT NULL,
+  reason         INTEGER NOT NULL CHECK (reason BETWEEN 1 AND 4),
+  entity_type    TEXT    NOT NULL,
+  entity_id      TEXT    NOT NULL,
+  field          TEXT    NOT NULL,
+  winner_wall    INTEGER NOT NULL,
+  winner_lc      INTEGER NOT NULL,
+  winner_device  TEXT    NOT NULL,
+  loser_wall     INTEGER NOT NULL,
+  loser_lc       INTEGER NOT NULL,
+  loser_device   TEXT    NOT NULL,
+  losing_value   BLOB,
+  created_ms     INTEGER NOT NULL,
+  resolved_ms    INTEGER,
+  UNIQUE (tenant_id, reason, entity_type, entity_id, field, winner_wall, winner_lc,
+          winner_device, loser_wall, loser_lc, loser_device)
+);
+CREATE INDEX sync_review_flags_open ON sync_review_flags(tenant_id, created_ms)
+  WHERE resolved_ms IS NULL;
+
+-- The server-published log: per (tenant, scope) a gap-free sequence. record: a serialised
+-- PublishedRecord holding only its record oneof (scope and seq are the key).
+CREATE TABLE sync_scopes (
+  tenant_id TEXT    NOT NULL,
+  scope     TEXT    NOT NULL,
+  last_seq  INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, scope)
+);
+CREATE TABLE sync_published (
+  tenant_id    TEXT    NOT NULL,
+  scope        TEXT    NOT NULL,
+  seq          INTEGER NOT NULL,
+  record       BLOB    NOT NULL,
+  published_ms INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, scope, seq)
+);
+
+-- Contact ids as devices know them (UUIDv7 text: a registration's id, a roster entry's id)
+-- -> the store's contact. Several device ids may name one contact (registered twice).
+CREATE TABLE sync_contact_ids (
+  tenant_id    TEXT    NOT NULL,
+  contact_uuid TEXT    NOT NULL,
+  contact_id   INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, contact_uuid)
+);
+CREATE INDEX sync_contact_ids_by_contact ON sync_contact_ids(contact_id);
+
+-- The gateway's hybrid logical clock, so a restart never issues an older server_clock.
+CREATE TABLE sync_server_clock (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  hlc_wall INTEGER NOT NULL,
+  hlc_lc   INTEGER NOT NULL
+);
 )sql",
 };
 
