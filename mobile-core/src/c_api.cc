@@ -1,6 +1,7 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The C API: argument checks, then a call into the C++ core, then error mapping. No logic.
+// The sync client's failures worth retrying are reported in domain NETWORK.
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -10,9 +11,14 @@
 #include "liaison/liaison.h"
 #include "liaison/sync/batch_codec.h"
 #include "store.h"
+#include "sync_client.h"
 
 struct liaison_store {
   std::unique_ptr<liaison::mobile::Store> impl;
+};
+
+struct liaison_sync_client {
+  std::unique_ptr<liaison::mobile::SyncClient> impl;
 };
 
 namespace liaison::mobile {
@@ -440,6 +446,171 @@ bool liaison_sync_apply_response(liaison_store* store, const uint8_t* response, 
     if (!report.ok()) return fail(out_error, report.status());
     if (out_more) *out_more = report->more;
     return true;
+  });
+}
+
+// ---- The sync client ----
+
+}  // extern "C"
+
+namespace {
+
+using liaison::mobile::SyncClient;
+using liaison::mobile::SyncReport;
+
+SyncClient* clientOf(liaison_sync_client* client, liaison_error* out) {
+  if (client == nullptr || !client->impl) {
+    invalid(out, "sync client is NULL");
+    return nullptr;
+  }
+  return client->impl.get();
+}
+
+// Sync failures worth retrying come from the network; the rest keep their usual domain.
+bool syncFail(liaison_error* out, const liaison::sync::Status& status) {
+  if (status.code() == liaison::sync::Status::Code::Unavailable) {
+    setError(out, LIAISON_DOMAIN_NETWORK, LIAISON_ERROR_UNAVAILABLE, status.message().c_str());
+    return false;
+  }
+  return fail(out, status);
+}
+
+liaison::mobile::views::SyncReport reportView(const SyncReport& r) {
+  liaison::mobile::views::SyncReport v;
+  v.set_sent(r.sent);
+  v.set_received(r.received);
+  v.set_exchanges(r.exchanges);
+  v.set_pending(r.pending);
+  for (const auto& j : r.rejected) {
+    auto* x = v.add_rejected();
+    x->set_record_id(j.record_id);
+    x->set_device_seq(j.device_seq);
+    x->set_code(j.code);
+    x->set_detail(j.detail);
+  }
+  return v;
+}
+
+}  // namespace
+
+extern "C" {
+
+liaison_sync_client* liaison_sync_client_new(liaison_store* store, const char* gateway_url,
+                                             const char* ca_file, liaison_error* out_error) {
+  return tryC<liaison_sync_client*>(out_error, nullptr, [&]() -> liaison_sync_client* {
+    Store* s = storeOf(store, out_error);
+    if (!s) return nullptr;
+    if (gateway_url == nullptr) {
+      invalid(out_error, "gateway_url is NULL");
+      return nullptr;
+    }
+    liaison::mobile::SyncClientOptions o;
+    o.base_url = gateway_url;
+    if (ca_file != nullptr) o.ca_file = ca_file;
+    auto c = SyncClient::create(*s, std::move(o));
+    if (!c.ok()) {
+      fail(out_error, c.status());
+      return nullptr;
+    }
+    return new liaison_sync_client{std::move(c).value()};
+  });
+}
+
+void liaison_sync_client_free(liaison_sync_client* client) {
+  tryC<int>(nullptr, 0, [&] {
+    delete client;  // ~SyncClient stops the worker
+    return 0;
+  });
+}
+
+bool liaison_sync_enrol(liaison_sync_client* client, const char* code,
+                        char out_device_id[LIAISON_DEVICE_ID_SIZE], liaison_error* out_error) {
+  return tryC<bool>(out_error, false, [&] {
+    SyncClient* c = clientOf(client, out_error);
+    if (!c) return false;
+    if (code == nullptr) return invalid(out_error, "code is NULL");
+    auto e = c->enrol(code);
+    if (!e.ok()) return syncFail(out_error, e.status());
+    if (out_device_id != nullptr) {
+      std::strncpy(out_device_id, e->device_id.c_str(), LIAISON_DEVICE_ID_SIZE - 1);
+      out_device_id[LIAISON_DEVICE_ID_SIZE - 1] = '\0';
+    }
+    return true;
+  });
+}
+
+bool liaison_sync_set_progress(liaison_sync_client* client, liaison_sync_progress_fn fn, void* user,
+                               liaison_error* out_error) {
+  return tryC<bool>(out_error, false, [&] {
+    SyncClient* c = clientOf(client, out_error);
+    if (!c) return false;
+    if (fn == nullptr) {
+      c->setProgress(nullptr);
+      return true;
+    }
+    c->setProgress([fn, user](const liaison::mobile::SyncProgress& p) {
+      liaison_sync_progress cp;
+      cp.phase = static_cast<int32_t>(p.phase);
+      cp.sent = p.sent;
+      cp.pending = p.pending;
+      cp.received = p.received;
+      cp.exchanges = p.exchanges;
+      fn(&cp, user);
+    });
+    return true;
+  });
+}
+
+bool liaison_sync_run(liaison_sync_client* client, liaison_buffer* out_report,
+                      liaison_error* out_error) {
+  return tryC<bool>(out_error, false, [&] {
+    SyncClient* c = clientOf(client, out_error);
+    if (!c) return false;
+    SyncReport report;
+    const auto st = c->run(&report);
+    if (out_report != nullptr && !toBuffer(reportView(report), out_report, out_error)) {
+      return false;
+    }
+    return st.ok() || syncFail(out_error, st);
+  });
+}
+
+bool liaison_sync_start(liaison_sync_client* client, uint32_t interval_seconds,
+                        liaison_error* out_error) {
+  return tryC<bool>(out_error, false, [&] {
+    SyncClient* c = clientOf(client, out_error);
+    if (!c) return false;
+    c->setInterval(interval_seconds == 0 ? 15ull * 60 * 1000
+                                         : static_cast<uint64_t>(interval_seconds) * 1000);
+    c->start();
+    return true;
+  });
+}
+
+void liaison_sync_stop(liaison_sync_client* client) {
+  tryC<int>(nullptr, 0, [&] {
+    if (client != nullptr && client->impl) client->impl->stop();
+    return 0;
+  });
+}
+
+void liaison_sync_trigger(liaison_sync_client* client) {
+  tryC<int>(nullptr, 0, [&] {
+    if (client != nullptr && client->impl) client->impl->trigger();
+    return 0;
+  });
+}
+
+bool liaison_sync_last_result(liaison_sync_client* client, liaison_buffer* out_report,
+                              liaison_error* out_error) {
+  return tryC<bool>(out_error, false, [&] {
+    SyncClient* c = clientOf(client, out_error);
+    if (!c) return false;
+    const SyncClient::WorkerState state = c->workerState();
+    if (out_report != nullptr && !toBuffer(reportView(state.last_report), out_report, out_error)) {
+      return false;
+    }
+    return state.last_status.ok() || syncFail(out_error, state.last_status);
   });
 }
 

@@ -13,6 +13,14 @@ sync::Status sqliteStatus(sqlite3* db, int rc, std::string_view what) {
   std::string msg(what);
   msg += ": ";
   msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // A write the file system refused (a full disk, a quota, a file size limit) is storage
+  // full, whichever code SQLite chose: SQLITE_FULL for ENOSPC, SQLITE_IOERR_WRITE for the rest
+  // (EFBIG, EDQUOT; its errno is not reliably kept, so every failed write counts).
+  const int ext = db ? sqlite3_extended_errcode(db) : rc;
+  if ((rc & 0xff) == SQLITE_FULL || rc == SQLITE_IOERR_WRITE || ext == SQLITE_IOERR_WRITE) {
+    return sync::Status::ResourceExhausted(
+        msg + " (the device storage is full or refuses writes: free some space)");
+  }
   switch (rc & 0xff) {
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB: return sync::Status::Corruption(msg);

@@ -22,8 +22,9 @@ struct sqlite3_stmt;
 
 namespace liaison::mobile {
 
-// Maps an SQLite result code to a Status: CORRUPT/NOTADB -> Corruption, FULL ->
-// ResourceExhausted, BUSY/LOCKED -> Unavailable, CONSTRAINT -> Conflict, anything else IoError.
+// Maps an SQLite result code to a Status: CORRUPT/NOTADB -> Corruption, FULL and a failed
+// write (IOERR_WRITE: no space, quota, file size limit) -> ResourceExhausted, BUSY/LOCKED ->
+// Unavailable, CONSTRAINT -> Conflict, anything else IoError.
 sync::Status sqliteStatus(sqlite3* db, int rc, std::string_view what);
 
 class Statement {

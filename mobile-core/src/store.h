@@ -22,10 +22,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "crypto.h"
 #include "database.h"
 #include "liaison/sync/hlc.h"
+#include "liaison/sync/merge.h"
 #include "liaison/sync/status.h"
 #include "liaison/sync/uuid.h"
 #include "protos.h"
@@ -40,7 +43,15 @@ struct StoreOptions {
   std::function<void(std::span<uint8_t>)> random;
 };
 
-// What applying one SyncResponse did (counts only: no ids, no personal data).
+// A record the gateway rejected (kept on the device and shown to staff). Ids and codes only.
+struct SyncRejection {
+  uint64_t device_seq = 0;
+  std::string record_id;  // the member, submission or entity id (a UUID or entity id)
+  wire::ErrorCode code = wire::ERROR_CODE_UNSPECIFIED;
+  std::string detail;  // the gateway's PII-free reason
+};
+
+// What applying one SyncResponse did (counts and ids only: no personal data).
 struct SyncApplyReport {
   uint64_t acked_through = 0;  // Ack.applied_through_seq
   uint64_t resend_from = 0;    // non-zero after ERROR_CODE_SEQUENCE_GAP
@@ -49,9 +60,21 @@ struct SyncApplyReport {
   int forms_stored = 0;
   int forms_invalid = 0;  // published forms that failed validateForm, not stored
   int inbox_items_stored = 0;
-  int records_skipped = 0;  // seq <= the scope's cursor: already applied
-  bool more = false;        // another page waits
+  int records_skipped = 0;                // seq <= the scope's cursor: already applied
+  int entity_ops_stored = 0;              // relayed shared-entity operations
+  int other_records_stored = 0;           // rosters, poll definitions, tombstones (kept, not shown)
+  std::vector<SyncRejection> rejections;  // newly rejected by this response
+  bool more = false;                      // another page waits
 };
+
+// The credential the sync client keeps (sync_client.h).
+struct SyncCredential {
+  std::string secret_key;           // Ed25519 secret key, 64 bytes
+  std::vector<std::string> scopes;  // granted at enrolment, sorted
+};
+
+// One field write of a shared entity: the field's name and its value's bytes (empty clears).
+using EntityField = std::pair<std::string, std::string>;
 
 class Store {
  public:
@@ -141,10 +164,32 @@ class Store {
   // fill), Unsupported (a record kind this build cannot store, or UNSUPPORTED_VERSION),
   // PermissionDenied/Unavailable/InvalidArgument for the other response codes.
   sync::Result<SyncApplyReport> applySyncResponse(const wire::SyncResponse& response);
+  // The sync client's enrolment, in one transaction: the device id (as enrol()), the sealed
+  // secret key and the granted scopes, each of which is followed. Conflict when the store
+  // belongs to another device id; InvalidArgument for a key not 64 bytes or a bad scope.
+  sync::Status saveEnrolment(const std::string& device_id, const SyncCredential& credential);
+  // NotFound when the store was not enrolled through the sync client.
+  sync::Result<SyncCredential> credential();
+  // Stops following a scope and forgets its cursor (what SCOPE_FORBIDDEN asks for). Records
+  // already received stay. Following it again starts from its beginning.
+  sync::Status unfollowScope(const std::string& scope);
+  // Every followed scope, sorted.
+  sync::Result<std::vector<std::string>> followedScopes();
   // Sync state of a member or submission. NotFound when neither has the id.
   sync::Result<views::SyncStatus> recordStatus(const std::string& id);
   // Operations not yet acknowledged.
   sync::Result<int64_t> pendingCount();
+
+  // ---- Shared entities (docs/sync-protocol.md 6.2: per-field last writer wins) ----
+  // Writes fields of a shared entity (type and id 1-64 of [A-Za-z0-9._:-], 1-128 fields with
+  // unique names, values up to 64 KiB) as one EntityUpdate, each field's base being the
+  // version this device holds, queued for sync in the same transaction. Unavailable before
+  // enrolment, InvalidArgument for a malformed write.
+  sync::Status updateEntity(const std::string& type, const std::string& id,
+                            const std::vector<EntityField>& fields);
+  // The entity's state on this device: the merge of every operation it has seen for it (its
+  // own and those relayed by the gateway). NotFound when none.
+  sync::Result<sync::EntityState> entity(const std::string& type, const std::string& id);
 
  private:
   struct Operation {
@@ -167,6 +212,8 @@ class Store {
   sync::Result<pb::Form> formLocked(const std::string& form_id, int32_t version);
   sync::Result<views::SubmissionView> submissionLocked(const std::string& id);
   sync::Result<views::MemberView> memberWhere(std::string_view sql, std::string_view key);
+  sync::Status putEntityOpLocked(const wire::Operation& op);
+  sync::Result<sync::EntityState> entityLocked(const std::string& type, const std::string& id);
 
   template <typename Message>
   sync::Result<Message> openRecord(std::string_view sealed, const std::string& row);

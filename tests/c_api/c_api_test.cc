@@ -583,4 +583,92 @@ TEST(CApiErrors, SuccessLeavesTheErrorUntouched) {
   EXPECT_EQ(e.code, 0x5a5a5a5a);
 }
 
+// ---- the sync client (its exchanges with a real gateway: tests/mobile-core/sync_client_test) ----
+
+struct ClientFreer {
+  void operator()(liaison_sync_client* c) const { liaison_sync_client_free(c); }
+};
+using ClientPtr = std::unique_ptr<liaison_sync_client, ClientFreer>;
+
+TEST(CApiSyncClient, OnlyHttpsLeavesThePhone) {
+  TempDir dir;
+  StorePtr s = openStore(dir.file("sc.db"));
+  ASSERT_NE(s, nullptr);
+  liaison_error e{};
+  EXPECT_EQ(liaison_sync_client_new(s.get(), "http://gateway.example.org", nullptr, &e), nullptr);
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(e.message).find("https"), std::string::npos);
+  ClientPtr c(liaison_sync_client_new(s.get(), "https://gateway.example.org", nullptr, &e));
+  EXPECT_NE(c, nullptr) << e.message;
+  ClientPtr local(liaison_sync_client_new(s.get(), "http://127.0.0.1:1", nullptr, &e));
+  EXPECT_NE(local, nullptr) << e.message;
+}
+
+TEST(CApiSyncClient, NotEnrolledAndNoNetworkAreToldApart) {
+  TempDir dir;
+  StorePtr s = openStore(dir.file("sn.db"));
+  liaison_error e{};
+  ClientPtr c(liaison_sync_client_new(s.get(), "http://127.0.0.1:1", nullptr, &e));
+  ASSERT_NE(c, nullptr) << e.message;
+  Buffer report;
+  EXPECT_FALSE(liaison_sync_run(c.get(), &report.b, &e));
+  EXPECT_EQ(e.code, LIAISON_ERROR_PERMISSION_DENIED);
+  EXPECT_NE(std::string(e.message).find("enrol"), std::string::npos);
+  EXPECT_NE(report.b.data, nullptr);  // an empty report, still a buffer to free
+  e = {};
+  char id[LIAISON_DEVICE_ID_SIZE] = "untouched";
+  EXPECT_FALSE(liaison_sync_enrol(c.get(), "AAAAA-AAAAA-AAAAA-AAAAA", id, &e));
+  EXPECT_EQ(e.domain, LIAISON_DOMAIN_NETWORK);
+  EXPECT_EQ(e.code, LIAISON_ERROR_UNAVAILABLE);
+  EXPECT_STREQ(id, "untouched");
+  e = {};
+  EXPECT_FALSE(liaison_sync_enrol(c.get(), "not a code", id, &e));
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  // The worker runs, fails (not enrolled), and says so; stop and free are safe.
+  ASSERT_TRUE(liaison_sync_start(c.get(), 3600, &e)) << e.message;
+  liaison_sync_trigger(c.get());
+  liaison_sync_stop(c.get());
+  liaison_sync_stop(c.get());
+  e = {};
+  const bool last = liaison_sync_last_result(c.get(), nullptr, &e);
+  if (!last) {
+    EXPECT_EQ(e.code, LIAISON_ERROR_PERMISSION_DENIED);  // unless it had not run yet
+  }
+}
+
+TEST(CApiSyncClient, NullArgumentsAreInvalid) {
+  liaison_error e{};
+  liaison_buffer b{};
+  EXPECT_EQ(liaison_sync_client_new(nullptr, "https://x.example", nullptr, &e), nullptr);
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  e = {};
+  EXPECT_FALSE(liaison_sync_enrol(nullptr, "c", nullptr, &e));
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  e = {};
+  EXPECT_FALSE(liaison_sync_run(nullptr, &b, &e));
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  e = {};
+  EXPECT_FALSE(liaison_sync_start(nullptr, 0, &e));
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  e = {};
+  EXPECT_FALSE(liaison_sync_set_progress(nullptr, nullptr, nullptr, &e));
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  e = {};
+  EXPECT_FALSE(liaison_sync_last_result(nullptr, &b, &e));
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  liaison_sync_stop(nullptr);
+  liaison_sync_trigger(nullptr);
+  liaison_sync_client_free(nullptr);
+  TempDir dir;
+  StorePtr s = openStore(dir.file("nu.db"));
+  e = {};
+  EXPECT_EQ(liaison_sync_client_new(s.get(), nullptr, nullptr, &e), nullptr);
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  ClientPtr c(liaison_sync_client_new(s.get(), "https://x.example", nullptr, &e));
+  e = {};
+  EXPECT_FALSE(liaison_sync_enrol(c.get(), nullptr, nullptr, &e));
+  EXPECT_EQ(e.code, LIAISON_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(b.data, nullptr);
+}
+
 }  // namespace

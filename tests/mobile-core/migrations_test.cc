@@ -23,6 +23,7 @@ constexpr const char* kPinned[] = {
     "7273d521961e85bddaa8863509f9e3645299066d822cdcf3810a4fc9a377ca00",  // 0001_init
     "f233e654e5ca623850ad35f78f1a90edcb7d00b366fd6932f2240c12e2b89919",  // 0002_records
     "84ca08bf0b3826e45701e3fabe2c2f1748f85fea01e6e45719e4511231af34e0",  // 0003_inbox_and_cursors
+    "2b12f2ee32424585274b02403b39b89a7f8d897c2008b28f972f067a993564a8",  // 0004_sync_client
 };
 
 std::string schemaOf(const std::string& path) {

@@ -256,6 +256,105 @@ LIAISON_EXPORT bool liaison_sync_apply_response(liaison_store* store, const uint
                                                 size_t size, bool* out_more,
                                                 liaison_error* out_error);
 
+/*
+ * The core's own sync client: HTTPS over libcurl to the gateway (docs/sync-protocol.md).
+ * Certificates and host names are always verified; plain http is refused except to a loopback
+ * address. A run pushes the outbox oldest first in chunks (memory stays bounded however long
+ * the device was offline) and pulls every followed scope page by page until caught up. Every
+ * exchange is all or nothing on both sides, so a connection cut at any point loses and doubles
+ * nothing: the next run carries on. The client may also run itself on a timer, retrying
+ * failures with exponential backoff and jitter.
+ *
+ * The store must stay open while a client uses it: free the client first. Every function
+ * below is thread-safe; runs are serialised (one at a time, app or worker).
+ */
+
+/** A sync client bound to one store. */
+typedef struct liaison_sync_client liaison_sync_client;
+
+/** Bytes a caller provides for a device id: 64 characters and the NUL. */
+#define LIAISON_DEVICE_ID_SIZE 65
+
+/**
+ * Creates a client for the gateway at `gateway_url` (e.g. "https://liaison.example.org"; a
+ * path prefix is kept). `ca_file` (may be NULL) names a PEM bundle of trusted CAs instead of
+ * the system's. INVALID_ARGUMENT for a URL that is not https (or http to a loopback address),
+ * or that carries a query. Release with liaison_sync_client_free.
+ */
+LIAISON_EXPORT liaison_sync_client* liaison_sync_client_new(liaison_store* store,
+                                                            const char* gateway_url,
+                                                            const char* ca_file,
+                                                            liaison_error* out_error);
+
+/** Stops the worker (waiting for a run in progress) and frees the client. NULL is ignored. */
+LIAISON_EXPORT void liaison_sync_client_free(liaison_sync_client* client);
+
+/**
+ * Enrols the device with a one-time code from an officer (XXXXX-XXXXX-XXXXX-XXXXX; case,
+ * dashes and spaces do not matter). The device makes an Ed25519 key pair, keeps the secret key
+ * sealed in the store, and follows every scope of its grant. Writes the device id to
+ * `out_device_id` (may be NULL). Errors: INVALID_ARGUMENT (not a code),
+ * PERMISSION_DENIED (unknown, expired or used code: the message says which), CONFLICT (the
+ * store is enrolled as another device), UNAVAILABLE (domain NETWORK: try again later).
+ */
+LIAISON_EXPORT bool liaison_sync_enrol(liaison_sync_client* client, const char* code,
+                                       char out_device_id[LIAISON_DEVICE_ID_SIZE],
+                                       liaison_error* out_error);
+
+/** Where a run stands; passed to the progress callback. Counts only. */
+typedef struct liaison_sync_progress {
+  int32_t phase;     /**< 1 pushing the outbox, 2 pulling published records */
+  uint64_t sent;     /**< operations acknowledged so far in this run */
+  int64_t pending;   /**< operations still in the outbox */
+  uint64_t received; /**< published records applied so far in this run */
+  int32_t exchanges; /**< round trips so far */
+} liaison_sync_progress;
+
+/**
+ * Called on the thread doing the run after each exchange that got an answer. It must return
+ * quickly and must not call back into the same client.
+ */
+typedef void (*liaison_sync_progress_fn)(const liaison_sync_progress* progress, void* user);
+
+/** Sets (or with NULL clears) the progress callback; waits for a run in progress. */
+LIAISON_EXPORT bool liaison_sync_set_progress(liaison_sync_client* client,
+                                              liaison_sync_progress_fn fn, void* user,
+                                              liaison_error* out_error);
+
+/**
+ * Runs one sync session now, on the calling thread, until caught up. Fills `out_report` (may
+ * be NULL) with a serialised liaison.mobile.v1.SyncReport (sent, received, rejected records
+ * with the gateway's reasons), also when the run fails part-way: what was done stays done.
+ * Errors: UNAVAILABLE in domain NETWORK (no network, gateway busy or down, a damaged answer:
+ * retry later, nothing is lost), PERMISSION_DENIED (not enrolled, device revoked, signature
+ * refused: enrol again; records are kept), UNSUPPORTED (the gateway needs a newer app), and
+ * the store's own errors.
+ */
+LIAISON_EXPORT bool liaison_sync_run(liaison_sync_client* client, liaison_buffer* out_report,
+                                     liaison_error* out_error);
+
+/**
+ * Starts the background worker: a run now, then every `interval_seconds` (0: 15 minutes); a
+ * failed run worth retrying is retried after 5 s, 10 s, 20 s ... up to 30 minutes, each with
+ * random jitter; after a failure retrying cannot fix (revoked, app update needed) it waits for
+ * liaison_sync_trigger. Starting a running worker only updates the interval.
+ */
+LIAISON_EXPORT bool liaison_sync_start(liaison_sync_client* client, uint32_t interval_seconds,
+                                       liaison_error* out_error);
+
+/** Stops the worker, cutting a transfer in progress short. NULL and a stopped client are ok. */
+LIAISON_EXPORT void liaison_sync_stop(liaison_sync_client* client);
+
+/** Asks the worker to run now (after a save, or when the network returns). NULL is ignored. */
+LIAISON_EXPORT void liaison_sync_trigger(liaison_sync_client* client);
+
+/**
+ * The worker's last run: its report in `out_report` (may be NULL; empty before the first
+ * run) and true when it succeeded (or none ran yet); false with its error in `out_error`.
+ */
+LIAISON_EXPORT bool liaison_sync_last_result(liaison_sync_client* client,
+                                             liaison_buffer* out_report, liaison_error* out_error);
+
 #ifdef __cplusplus
 }
 #endif
