@@ -443,6 +443,35 @@ std::error_code DeviceAuth::revoke(std::string_view device_id, std::int64_t now_
   return store.revokeDevice(device_id, now_ms, &changed);
 }
 
+std::error_code DeviceAuth::findDevice(std::string_view tenant, std::string_view device_id,
+                                       DeviceRecord* out) {
+  if (!validId(device_id)) return store::StoreErrc::NotFound;
+  std::lock_guard lock(mu_);
+  SqliteSyncStore store(db_);
+  if (auto ec = store.findDevice(device_id, out)) return ec;
+  return out->tenant_id == tenant ? std::error_code() : make_error_code(store::StoreErrc::NotFound);
+}
+
+std::error_code DeviceAuth::listDevices(std::string_view tenant, std::string_view team,
+                                        std::int64_t after_enrolled_ms, std::string_view after_id,
+                                        int limit, std::vector<DeviceRecord>* out) {
+  std::lock_guard lock(mu_);
+  SqliteSyncStore store(db_);
+  return store.listDevices(tenant, team, after_enrolled_ms, after_id, limit, out);
+}
+
+std::error_code DeviceAuth::revoke(std::string_view tenant, std::string_view device_id,
+                                   std::int64_t now_ms, DeviceRecord* out, bool* changed) {
+  *changed = false;
+  if (!validId(device_id)) return store::StoreErrc::NotFound;
+  std::lock_guard lock(mu_);  // the tenant check and the revocation are one step
+  SqliteSyncStore store(db_);
+  if (auto ec = store.findDevice(device_id, out)) return ec;
+  if (out->tenant_id != tenant) return store::StoreErrc::NotFound;
+  if (auto ec = store.revokeDevice(device_id, now_ms, changed)) return ec;
+  return store.findDevice(device_id, out);
+}
+
 std::error_code DeviceAuth::authenticate(const api::HttpRequest& request, std::int64_t now_ms,
                                          AuthHeaders* headers, DeviceRecord* device) {
   if (auto ec = parseAuthHeaders(request, headers)) return ec;

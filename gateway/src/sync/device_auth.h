@@ -185,6 +185,20 @@ class DeviceAuth {
   // store::StoreErrc::NotFound for no such device.
   std::error_code revoke(std::string_view device_id, std::int64_t now_ms);
 
+  // ---- Officers' view, scoped to one tenant: another tenant's device is NotFound ----
+  // The device as stored. store::StoreErrc::NotFound for no such device in `tenant`.
+  std::error_code findDevice(std::string_view tenant, std::string_view device_id,
+                             DeviceRecord* out);
+  // Up to `limit` devices of `tenant` (and `team`, unless empty) after the key
+  // (after_enrolled_ms, after_id), in enrolment order (SqliteSyncStore::listDevices).
+  std::error_code listDevices(std::string_view tenant, std::string_view team,
+                              std::int64_t after_enrolled_ms, std::string_view after_id, int limit,
+                              std::vector<DeviceRecord>* out);
+  // Revokes `device_id` of `tenant` and returns it as stored afterwards; *changed is false
+  // when it was revoked already (its first revocation time stays). NotFound as findDevice.
+  std::error_code revoke(std::string_view tenant, std::string_view device_id, std::int64_t now_ms,
+                         DeviceRecord* out, bool* changed);
+
   // Checks a signed request: headers, timestamp window, device known, signature over the
   // canonical string, not revoked (in that order, so a revocation is only told to the device
   // itself). Does not record the nonce: the caller does, with SqliteSyncStore::insertNonce in

@@ -39,6 +39,29 @@ std::optional<engine::Version> readOptionalVersion(const Statement& s, int first
   return readVersion(s, first);
 }
 
+// The columns readDevice reads, in its order.
+#define LIAISON_DEVICE_COLUMNS                                                              \
+  "device_id, tenant_id, team, scopes, public_key, enrolled_ms, revoked_ms, last_seen_ms, " \
+  "last_hlc_wall, last_hlc_lc, hwm"
+
+// One sync_devices row selected with LIAISON_DEVICE_COLUMNS.
+void readDevice(const Statement& s, DeviceRecord* out) {
+  auto optional = [&s](int i) {
+    return s.isNull(i) ? std::nullopt : std::optional<std::int64_t>(s.int64(i));
+  };
+  out->device_id = s.text(0);
+  out->tenant_id = s.text(1);
+  out->team = s.text(2);
+  out->scopes = splitScopes(s.text(3));
+  out->public_key = s.blob(4);
+  out->enrolled_ms = s.int64(5);
+  out->revoked_ms = optional(6);
+  out->last_seen_ms = optional(7);
+  out->last_clock = {static_cast<std::uint64_t>(s.int64(8)),
+                     static_cast<std::uint32_t>(s.int64(9))};
+  out->hwm = static_cast<std::uint64_t>(s.int64(10));
+}
+
 }  // namespace
 
 std::string joinScopes(const std::vector<std::string>& scopes) {
@@ -141,28 +164,44 @@ std::error_code SqliteSyncStore::insertDevice(const DeviceRecord& d) {
 
 std::error_code SqliteSyncStore::findDevice(std::string_view device_id, DeviceRecord* out) {
   std::error_code ec;
-  auto s = db_.cached(
-      "SELECT device_id, tenant_id, team, scopes, public_key, enrolled_ms, revoked_ms, "
-      "last_seen_ms, last_hlc_wall, last_hlc_lc, hwm FROM sync_devices WHERE device_id = ?1",
-      &ec);
+  auto s =
+      db_.cached("SELECT " LIAISON_DEVICE_COLUMNS " FROM sync_devices WHERE device_id = ?1", &ec);
   if (ec) return ec;
   s->bind(1, device_id);
   bool row = false;
   if ((ec = s->step(&row))) return ec;
   if (!row) return StoreErrc::NotFound;
-  out->device_id = s->text(0);
-  out->tenant_id = s->text(1);
-  out->team = s->text(2);
-  out->scopes = splitScopes(s->text(3));
-  out->public_key = s->blob(4);
-  out->enrolled_ms = s->int64(5);
-  out->revoked_ms = s->isNull(6) ? std::nullopt : std::optional<std::int64_t>(s->int64(6));
-  out->last_seen_ms = s->isNull(7) ? std::nullopt : std::optional<std::int64_t>(s->int64(7));
-  out->last_clock = {static_cast<std::uint64_t>(s->int64(8)),
-                     static_cast<std::uint32_t>(s->int64(9))};
-  out->hwm = static_cast<std::uint64_t>(s->int64(10));
+  readDevice(*s, out);
   return {};
 }
+
+std::error_code SqliteSyncStore::listDevices(std::string_view tenant, std::string_view team,
+                                             std::int64_t after_enrolled_ms,
+                                             std::string_view after_id, int limit,
+                                             std::vector<DeviceRecord>* out) {
+  out->clear();
+  if (limit <= 0) return {};
+  std::error_code ec;
+  auto s = db_.cached("SELECT " LIAISON_DEVICE_COLUMNS
+                      " FROM sync_devices WHERE tenant_id = ?1 AND (?2 = '' OR team = ?2) "
+                      "AND (enrolled_ms > ?3 OR (enrolled_ms = ?3 AND device_id > ?4)) "
+                      "ORDER BY enrolled_ms, device_id LIMIT ?5",
+                      &ec);
+  if (ec) return ec;
+  s->bind(1, tenant);
+  s->bind(2, team);
+  s->bind(3, after_enrolled_ms);
+  s->bind(4, after_id);
+  s->bind(5, static_cast<std::int64_t>(limit));
+  for (;;) {
+    bool row = false;
+    if ((ec = s->step(&row))) return ec;
+    if (!row) return {};
+    readDevice(*s, &out->emplace_back());
+  }
+}
+
+#undef LIAISON_DEVICE_COLUMNS
 
 std::error_code SqliteSyncStore::revokeDevice(std::string_view device_id, std::int64_t now_ms,
                                               bool* changed) {

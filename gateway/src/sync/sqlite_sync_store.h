@@ -100,6 +100,12 @@ class SqliteSyncStore {
   std::error_code insertDevice(const DeviceRecord& device);
   // NotFound when there is no such device.
   std::error_code findDevice(std::string_view device_id, DeviceRecord* out);
+  // Up to `limit` devices of `tenant` (of `team` only, unless empty) ordered by
+  // (enrolled_ms, device_id), strictly after (after_enrolled_ms, after_id): start with
+  // (INT64_MIN, ""). Keyset paging, so a page costs the same wherever it starts.
+  std::error_code listDevices(std::string_view tenant, std::string_view team,
+                              std::int64_t after_enrolled_ms, std::string_view after_id, int limit,
+                              std::vector<DeviceRecord>* out);
   // Sets revoked_ms unless already revoked (*changed false then). NotFound for no such device.
   std::error_code revokeDevice(std::string_view device_id, std::int64_t now_ms, bool* changed);
   // Stamps last_seen and the device's last clock reading.

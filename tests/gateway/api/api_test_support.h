@@ -1,8 +1,9 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
-// A REST API over a real SQLite file for the api tests: the router as the daemon builds it,
-// an injected clock, tokens per (tenant, role), and request helpers that call the handler
-// directly (no socket) with JSON parsed back.
+// A REST API over a real SQLite file for the api tests: the router as the daemon builds it
+// (the REST API, plus the field device routes and the sync endpoint over a SyncService on the
+// same store), an injected clock, tokens per (tenant, role), and request helpers that call the
+// handler directly (no socket) with JSON parsed back.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,9 +18,11 @@
 #include <vector>
 
 #include "api/auth.h"
+#include "api/device_routes.h"
 #include "api/rest_api.h"
 #include "api/router.h"
 #include "store/sqlite_store.h"
+#include "sync/sync_service.h"
 #include "temp_dir.h"
 
 namespace liaison::gateway::api::testing {
@@ -43,9 +46,14 @@ class ApiHarness {
       options.auth.burst = 1e6;
     }
     api_ = std::make_unique<RestApi>(store_->database(), mu_, std::move(options));
+    sync::SyncServiceOptions so;
+    so.now_ms = [this] { return now_ms_; };
+    sync_ = std::make_unique<sync::SyncService>(*store_, mu_, so);
     RouterOptions ro;
     ro.api = api_.get();
     ro.clock_ms = [this] { return now_ms_; };
+    ro.extra_routes = deviceRoutes(*sync_);
+    for (Route& r : syncEndpointRoutes(*sync_)) ro.extra_routes.push_back(std::move(r));
     table_ = buildRouteTable(*store_, ro);
     handler_ = makeDispatcher(table_, &api_->authenticator(), ro.clock_ms);
   }
@@ -113,6 +121,7 @@ class ApiHarness {
   const RouteTable& table() const { return *table_; }
   const HttpHandler& handler() const { return handler_; }
   RestApi& api() { return *api_; }
+  sync::SyncService& syncService() { return *sync_; }
   void advanceMs(std::int64_t ms) { now_ms_ += ms; }
   std::int64_t nowMs() const { return now_ms_; }
   std::int64_t nowS() const { return now_ms_ / 1000; }
@@ -124,6 +133,7 @@ class ApiHarness {
   std::mutex mu_;
   std::int64_t now_ms_ = kStartMs;
   std::unique_ptr<RestApi> api_;
+  std::unique_ptr<sync::SyncService> sync_;
   std::shared_ptr<const RouteTable> table_;
   HttpHandler handler_;
   std::map<std::string, std::string> tokens_;

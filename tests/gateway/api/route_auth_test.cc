@@ -5,7 +5,8 @@
 // (403), and, as an admin of tenant A, with the ids of tenant B's objects (404: another
 // tenant's id is never 403 and never leaks). Routes without ids are checked not to return
 // tenant B's data to tenant A. A route added to the table is covered without editing this file;
-// a route whose ids this file cannot fill fails.
+// a route whose ids this file cannot fill fails. Routes that authenticate themselves (Custom:
+// the sync endpoint) are listed by name and must refuse a request without their credentials.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -14,6 +15,7 @@
 #include "api_test_support.h"
 #include "store/sqlite_contact_store.h"
 #include "store/sqlite_response_store.h"
+#include "sync/device_auth.h"
 
 namespace liaison::gateway::api {
 namespace {
@@ -90,6 +92,16 @@ Objects populate(ApiHarness& api, const std::string& tenant, const std::string& 
     in.received_at = api.nowS();
     EXPECT_FALSE(responses.recordInbound(&in));
   }
+  // A field device, enrolled with a code an officer created through the API.
+  auto code = api.callAs(tenant, Role::Officer, "POST", "/v1/devices/enrolment-codes",
+                         {{"team", "drive-1"}});
+  EXPECT_EQ(code.status, 201) << code.body;
+  const sync::DeviceKey key = sync::generateDeviceKey();
+  const std::string text = code.json.value("code", "");
+  sync::Enrolment enrolled;
+  EXPECT_FALSE(api.syncService().auth().enrol(text, key.public_key, sync::signEnrolment(key, text),
+                                              api.nowMs(), &enrolled));
+  o.ids["device_id"] = enrolled.device_id;
   return o;
 }
 
@@ -162,11 +174,23 @@ Objects* RouteAuthTest::objects_b_ = nullptr;
 
 TEST_P(RouteAuthTest, NeedsATokenTheRightRoleAndTheCallersTenant) {
   const Route& r = route();
-  if (r.access != RouteAccess::Token) {
+  if (r.access == RouteAccess::Public) {
     // Public routes are listed on purpose: health, version and the API document only.
     const std::set<std::string> public_paths = {"/healthz", "/readyz", "/v1/version",
                                                 "/v1/openapi.json"};
     EXPECT_TRUE(public_paths.contains(r.pattern)) << r.pattern << " is not behind a token";
+    return;
+  }
+  if (r.access == RouteAccess::Custom) {
+    // The sync endpoint authenticates devices itself (signatures, one-time codes): an API
+    // token is no credential there, and a request without its own is refused.
+    const std::set<std::string> custom_paths = {"/v1/sync", "/v1/sync/enrol"};
+    EXPECT_TRUE(custom_paths.contains(r.pattern)) << r.pattern << " is not behind a token";
+    for (const std::string& bearer : {std::string(), api_->token(kTenantA, Role::Admin)}) {
+      HttpResponse res = send(r, r.pattern, bearer);
+      EXPECT_GE(res.status, 400) << r.method << " " << r.pattern << ": " << res.body;
+      EXPECT_LT(res.status, 500) << r.method << " " << r.pattern;
+    }
     return;
   }
   bool complete = false;
