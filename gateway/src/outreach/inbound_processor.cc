@@ -199,6 +199,7 @@ std::error_code InboundProcessor::record(const InboundMessage& m, const std::str
     rec.body = m.text.substr(0, config_.max_body_bytes);
   }
   rec.received_at = m.received_at;
+  rec.replied = r->replies_queued > 0;
   if (auto ec = responses_.recordInbound(&rec)) return ec;
   r->inbound_id = rec.id;
   return {};
@@ -216,7 +217,10 @@ std::error_code InboundProcessor::processOne(const InboundMessage& m, InboundRes
   if (!m.provider_id.empty()) {
     if (auto ec = responses_.seenProviderId(m.channel, m.provider_id, &seen)) return ec;
   }
-  if (!seen && !from.empty()) {
+  // Without a provider id (SMPP), the same text from the same number within the window is a
+  // redelivery (an acknowledgement the SMSC did not get), unless the first copy was answered:
+  // "1" to one poll question and "1" to the next are two answers (ADR 0008).
+  if (m.provider_id.empty() && !from.empty()) {
     const std::int64_t since = m.received_at - config_.duplicate_window_s;
     if (auto ec = responses_.seenRecently(from, hash, since, &seen)) return ec;
   }

@@ -74,6 +74,9 @@ struct InboundRecord {
   std::string campaign_id;  // PollAnswer: the poll it answered
   std::string body;         // kept for Inbox only  @sensitive
   std::int64_t received_at = 0;
+  // A reply was queued for it (the next poll question, a confirmation): a later identical text
+  // is then an answer to that reply, not a redelivery of this one.
+  bool replied = false;
 };
 
 class ResponseStore {
@@ -102,7 +105,8 @@ class ResponseStore {
   // Records an inbound message and sets record->id. Constraint when (channel, provider_id)
   // was already recorded: the caller treats that as a duplicate.
   virtual std::error_code recordInbound(InboundRecord* record) = 0;
-  // True when the same sender sent the same content (hash) at or after `since`.
+  // True when the same sender sent the same content (hash) at or after `since` and that message
+  // got no reply (InboundRecord::replied): a redelivery, not a new message.
   virtual std::error_code seenRecently(std::string_view from_e164, std::uint64_t content_hash,
                                        std::int64_t since, bool* seen) = 0;
   // True when (channel, provider_id) was recorded.

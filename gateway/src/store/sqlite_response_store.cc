@@ -190,7 +190,8 @@ std::error_code SqliteResponseStore::recordInbound(InboundRecord* r) {
   std::error_code ec;
   auto s = db_.cached(
       "INSERT INTO inbound(tenant_id, channel, provider_id, from_e164, content_hash, route, "
-      "campaign_id, body, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+      "campaign_id, body, received_at, replied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+      "RETURNING id",
       &ec);
   if (ec) return ec;
   s->bind(1, r->tenant_id);
@@ -206,6 +207,7 @@ std::error_code SqliteResponseStore::recordInbound(InboundRecord* r) {
     s->bindNull(8);  // keep little: routed messages live on as answers or status changes
   }
   s->bind(9, r->received_at);
+  s->bind(10, static_cast<std::int64_t>(r->replied ? 1 : 0));
   bool row = false;
   if ((ec = s->step(&row))) return ec;
   if (!row) return StoreErrc::Other;
@@ -219,7 +221,7 @@ std::error_code SqliteResponseStore::seenRecently(std::string_view from_e164,
   std::error_code ec;
   auto s = db_.cached(
       "SELECT 1 FROM inbound WHERE from_e164 = ?1 AND content_hash = ?2 AND received_at >= ?3 "
-      "LIMIT 1",
+      "AND replied = 0 LIMIT 1",
       &ec);
   if (ec) return ec;
   s->bind(1, from_e164);

@@ -20,7 +20,7 @@ namespace {
 // Portable SQL: every statement here has a direct PostgreSQL spelling (INTEGER PRIMARY KEY ->
 // BIGINT GENERATED ALWAYS AS IDENTITY, REAL -> DOUBLE PRECISION, BLOB -> BYTEA); times are
 // INTEGER Unix seconds, not dialect-specific date types.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -395,6 +395,11 @@ CREATE TABLE sync_server_clock (
   hlc_wall INTEGER NOT NULL,
   hlc_lc   INTEGER NOT NULL
 );
+)sql",
+    // 7: whether an inbound message got a reply, so an identical later text is not taken for
+    // a redelivery (ADR 0008: "1" answers two questions in a row).
+    R"sql(
+ALTER TABLE inbound ADD COLUMN replied INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

@@ -295,12 +295,18 @@ TEST_F(InboundTest, DuplicatesByProviderIdAndByContentWithinTheWindow) {
   InboundResult r = send(fr, "1", kT0 + 500, "mo-1");
   EXPECT_EQ(r.route, InboundRoute::Duplicate);
   EXPECT_EQ(r.inbound_id, 0);
-  // The same text from the same sender within the window, without an id: a redelivery.
-  EXPECT_EQ(send(fr, "36", kT0 + 600).route, InboundRoute::PollAnswer);
-  EXPECT_EQ(send(fr, "36", kT0 + 630).route, InboundRoute::Duplicate);
-  // After the window it is a new message: here the answer to the free-text question.
-  EXPECT_STREQ(send(fr, "36", kT0 + 700).outcome, "answer_final");
-  EXPECT_EQ(count("SELECT count(*) FROM inbound"), 3);
+  // The same text with another provider id is another message, whatever the window.
+  EXPECT_EQ(send(fr, "36", kT0 + 600, "mo-2").route, InboundRoute::PollAnswer);
+  // Without an id, the same text within the window after the first copy was answered (the
+  // next question went out) is the answer to that question, not a redelivery: "36" twice.
+  EXPECT_STREQ(send(fr, "36", kT0 + 630).outcome, "answer_final");
+  // An unanswered text (the inbox) repeated within the window is a redelivery...
+  const std::string de = "+4915199999999";
+  EXPECT_EQ(send(de, "Wann ist das Konsulat offen?", kT0 + 640).route, InboundRoute::Inbox);
+  EXPECT_EQ(send(de, "Wann ist das Konsulat offen?", kT0 + 670).route, InboundRoute::Duplicate);
+  // ... and after the window it is a new message.
+  EXPECT_EQ(send(de, "Wann ist das Konsulat offen?", kT0 + 710).route, InboundRoute::Inbox);
+  EXPECT_EQ(count("SELECT count(*) FROM inbound"), 5);
   EXPECT_EQ(processor_->stats().duplicates, 2);
 }
 
