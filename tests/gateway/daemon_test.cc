@@ -9,6 +9,14 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <fstream>
+#include <iostream>
+
+#include "channels/smpp/smsc_simulator.h"
+#include "cli/cli.h"
 #include "cli/demo.h"
 #include "http_client.h"
 #include "temp_dir.h"
@@ -18,19 +26,18 @@ namespace {
 
 using liaison::testing::httpGet;
 using liaison::testing::httpRequest;
+using liaison::testing::HttpResult;
 using liaison::testing::TempDir;
 
 TEST(Daemon, ServesHealthReadinessVersionAndStopsCleanly) {
   TempDir dir;
   DaemonOptions options;
-  options.listen_port = 0;
-  options.data_dir = dir.file("data");
+  options.config.server.port = 0;
+  options.config.server.data_dir = dir.file("data");
   std::promise<std::pair<uint16_t, std::function<void()>>> ready;
   auto future = ready.get_future();
   auto exit_code = std::async(std::launch::async, [&] {
-    return runDaemon(options, [&](uint16_t port, std::function<void()> stop) {
-      ready.set_value({port, std::move(stop)});
-    });
+    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value({h.port, h.stop}); });
   });
   ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
   auto [port, stop] = future.get();
@@ -57,17 +64,165 @@ TEST(Daemon, UnusableDataDirFailsWithExitCode1) {
     std::fclose(f);
   }
   DaemonOptions options;
-  options.listen_port = 0;
-  options.data_dir = dir.file("a-file/sub");  // a path through a regular file
+  options.config.server.port = 0;
+  options.config.server.data_dir = dir.file("a-file/sub");  // a path through a regular file
   EXPECT_EQ(runDaemon(options), 1);
 }
 
-TEST(Demo, RunsEndToEnd) {
+// The daemon as configured in liaison.toml: an SMPP account at the simulator, the REST API
+// behind a bootstrap token, the sync endpoint, metrics, and the inbound pipeline answering a
+// HELP that arrives over SMPP.
+TEST(Daemon, RunsAConfiguredSmppAccountWithApiSyncMetricsAndInbound) {
+  TempDir dir;
+  boost::asio::io_context sim_ioc;
+  auto work = boost::asio::make_work_guard(sim_ioc);
+  smpp::SmscSimulatorConfig sim_cfg;
+  sim_cfg.receipt_delay = std::chrono::milliseconds(50);
+  smpp::SmscSimulator sim(sim_ioc, sim_cfg);
+  ASSERT_FALSE(sim.start());
+  std::thread sim_thread([&] { sim_ioc.run(); });
+
+  const std::string token(40, 'k');
+  DaemonOptions options;
+  config::Config& cfg = options.config;
+  cfg.server.port = 0;
+  cfg.server.data_dir = dir.file("data");
+  cfg.api.bootstrap_admin_token = config::Secret(token, "test");
+  config::TenantConfig tenant;
+  tenant.id = "t1";
+  tenant.languages = {"en"};
+  cfg.tenants.push_back(tenant);
+  config::SmppAccountConfig account;
+  account.name = "sim";
+  account.tenant = "t1";
+  account.host = "127.0.0.1";
+  account.port = sim.port();
+  account.system_id = "test";
+  account.password = config::Secret("pw", "test");
+  account.source_addr = "CONSULATE";
+  cfg.smpp.push_back(account);
+
+  std::promise<DaemonHandle> ready;
+  auto future = ready.get_future();
+  auto exit_code = std::async(std::launch::async, [&] {
+    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
+  });
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const DaemonHandle h = future.get();
+
+  // Ready once the account is bound.
+  HttpResult readyz;
+  for (int i = 0; i < 200; ++i) {
+    readyz = httpGet(h.port, "/readyz");
+    if (readyz.status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(readyz.status, 200) << readyz.body;
+  EXPECT_NE(readyz.body.find("\"channels\":\"bound\""), std::string::npos) << readyz.body;
+
+  // The API: no token, then the bootstrap admin token.
+  EXPECT_EQ(httpGet(h.port, "/v1/contacts").status, 401);
+  EXPECT_EQ(
+      httpRequest("GET", h.port, "/v1/contacts", {}, {"Authorization: Bearer " + token}).status,
+      200);
+  // The sync endpoint and device routes are mounted (a bad request, not a 404).
+  const HttpResult sync =
+      httpRequest("POST", h.port, "/v1/sync", "garbage", {"Content-Type: application/x-protobuf"});
+  EXPECT_GE(sync.status, 400);
+  EXPECT_NE(sync.status, 404);
+  EXPECT_EQ(httpGet(h.port, "/v1/devices").status, 401);
+  const std::string openapi = httpGet(h.port, "/v1/openapi.json").body;
+  EXPECT_NE(openapi.find("\"/v1/sync\""), std::string::npos);
+  EXPECT_NE(openapi.find("\"/metrics\""), std::string::npos);
+
+  // An MO over SMPP: HELP from a stranger lands in the inbox; HELP from a contact gets the
+  // help text back over the same account.
+  const std::string phone = "+33612345678";
+  const HttpResult created =
+      httpRequest("POST", h.port, "/v1/contacts", R"({"phone": "+33612345678", "language": "en"})",
+                  {"Authorization: Bearer " + token, "Content-Type: application/json"});
+  ASSERT_EQ(created.status, 201) << created.body;
+  smpp::SmscSimulator::MobileOriginated mo;
+  mo.source_addr = phone.substr(1);
+  mo.destination_addr = "CONSULATE";
+  mo.short_message = "HELP";
+  ASSERT_TRUE(sim.sendMobileOriginated(mo));
+  bool replied = false;
+  for (int i = 0; i < 200 && !replied; ++i) {
+    replied = sim.stats().accepted >= 1;
+    if (!replied) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(replied) << "the help text was not sent back";
+
+  // Metrics reflect all of it.
+  HttpResult metrics;
+  for (int i = 0; i < 100; ++i) {  // sampled once a second
+    metrics = httpGet(h.port, "/metrics");
+    if (metrics.body.find("status=\"delivered\"} 1") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(metrics.body.find("liaison_smpp_bound{channel=\"smpp:sim\",bind=\"0\"} 1"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("route=\"help\"} 1"), std::string::npos) << metrics.body;
+  EXPECT_NE(
+      metrics.body.find("liaison_send_outcomes_total{channel=\"smpp:sim\",status=\"submitted\"} 1"),
+      std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("liaison_submit_latency_seconds_count{channel=\"smpp:sim\"} 1"),
+            std::string::npos);
+  // Its delivery receipt (sent by the simulator after 50 ms) reached the ledger.
+  EXPECT_NE(
+      metrics.body.find("liaison_send_outcomes_total{channel=\"smpp:sim\",status=\"delivered\"} 1"),
+      std::string::npos)
+      << metrics.body;
+  // No phone number in the metrics.
+  EXPECT_EQ(metrics.body.find("33612345678"), std::string::npos);
+
+  h.stop();
+  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_EQ(exit_code.get(), 0);
+  sim.stop();
+  work.reset();
+  sim_thread.join();
+}
+
+TEST(Daemon, BadConfigurationIsRefusedBeforeAnythingStarts) {
+  TempDir dir;
+  const std::string path = dir.file("liaison.toml");
+  {
+    std::ofstream f(path);
+    f << "[server]\nport = 70000\n[[tenants]]\nid = \"t1\"\n[api]\nbootstrap_admin_token = \"x\"\n";
+  }
+  std::ostringstream err;
+  auto* old = std::cerr.rdbuf(err.rdbuf());
+  const char* argv[] = {"liaison", "serve", "--config", path.c_str()};
+  const int rc = cli::run(4, const_cast<char**>(argv));
+  std::cerr.rdbuf(old);
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(err.str().find("server.port"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("api.bootstrap_admin_token"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("nothing was started"), std::string::npos) << err.str();
+  EXPECT_FALSE(std::filesystem::exists(dir.file("liaison-data")));
+}
+
+// The README's main job, small: the simulated people answer a three-question poll.
+TEST(Demo, RunsAPollEndToEnd) {
   std::ostringstream out;
   cli::DemoOptions options;
+  options.contacts = 40;
+  options.keep_running = false;
+  options.min_answer_delay = std::chrono::milliseconds(20);
+  options.max_answer_delay = std::chrono::milliseconds(200);
+  options.timeout = std::chrono::seconds(120);
   EXPECT_EQ(cli::runDemo(options, out), 0) << out.str();
-  EXPECT_NE(out.str().find("GET /readyz -> 200"), std::string::npos) << out.str();
-  EXPECT_NE(out.str().find("stopped cleanly"), std::string::npos);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("40 imported, 0 rejected"), std::string::npos) << text;
+  EXPECT_NE(text.find("Results (40 people asked)"), std::string::npos) << text;
+  EXPECT_NE(text.find("service (single_choice"), std::string::npos) << text;
+  EXPECT_NE(text.find("Demo finished."), std::string::npos) << text;
+  // Delivery receipts came back and were acknowledged.
+  EXPECT_EQ(text.find("(0 acknowledged)"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -262,6 +262,18 @@ void osRandom(std::span<std::uint8_t> out) {
   }
 }
 
+std::string bootstrapTokenId(std::string_view value) {
+  const std::string digest = sha256(std::string("liaison-bootstrap:") + std::string(value));
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (std::size_t i = 0; i < kTokenIdChars / 2; ++i) {
+    const auto b = static_cast<unsigned char>(digest[i]);
+    id += kHex[b >> 4];
+    id += kHex[b & 0xF];
+  }
+  return id;
+}
+
 bool parseToken(std::string_view token, std::string_view* id) {
   if (token.size() != kTokenChars || token.substr(0, 4) != "lia_") return false;
   const std::string_view id_part = token.substr(4, kTokenIdChars);
@@ -332,7 +344,17 @@ AuthResult Authenticator::authenticate(std::string_view authorization, std::int6
   }
   const auto credentials = bearerCredentials(authorization);
   std::string_view id;
-  if (!credentials || !parseToken(*credentials, &id)) {
+  std::string bootstrap_id;
+  if (credentials && !parseToken(*credentials, &id)) {
+    // Not our printable form: perhaps the operator-chosen bootstrap token
+    // ([api] bootstrap_admin_token), stored under an id derived from it.
+    if (credentials->size() >= kMinBootstrapTokenChars &&
+        credentials->size() <= kMaxBootstrapTokenChars) {
+      bootstrap_id = bootstrapTokenId(*credentials);
+      id = bootstrap_id;
+    }
+  }
+  if (!credentials || id.empty()) {
     result.error = AuthErrc::MalformedToken;
     return result;
   }

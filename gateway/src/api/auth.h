@@ -165,6 +165,13 @@ inline constexpr std::size_t kTokenSecretChars = 43;
 // "lia_" + id + "_" + secret.
 inline constexpr std::size_t kTokenChars = 4 + kTokenIdChars + 1 + kTokenSecretChars;
 
+// An operator-chosen bootstrap admin token ([api] bootstrap_admin_token, any printable text of
+// these lengths) is stored like any token, under this id derived from its value, so it
+// authenticates without having the printable form below.
+inline constexpr std::size_t kMinBootstrapTokenChars = 32;
+inline constexpr std::size_t kMaxBootstrapTokenChars = 256;
+std::string bootstrapTokenId(std::string_view value);
+
 // True when `token` has the printable form; *id (optional) is set to its id part.
 bool parseToken(std::string_view token, std::string_view* id);
 // The credentials of an Authorization header value: "Bearer <token>" (scheme in any case, one

@@ -565,6 +565,18 @@ bool campaignFromJson(const json& in, v1::Campaign* out, std::string* error) {
   return true;
 }
 
+std::vector<std::string> campaignSaveProblems(const v1::Campaign& c) {
+  std::vector<std::string> missing;
+  if (c.name().empty()) missing.emplace_back("name: not set");
+  if (c.name().size() > 200 || !outreach::isCleanUtf8(c.name())) {
+    missing.emplace_back("name: at most 200 characters of text");
+  }
+  if (c.content_case() == v1::Campaign::CONTENT_NOT_SET) {
+    missing.emplace_back("content: neither a notice nor a poll");
+  }
+  return missing;
+}
+
 json campaignToJson(const v1::Campaign& c) {
   json out = json::object();
   out["name"] = c.name();
@@ -1910,14 +1922,7 @@ struct RestApi::Impl {
           errorWithDetails(400, "invalid_campaign_json", "the campaign JSON is not valid", {why});
       return false;
     }
-    std::vector<std::string> missing;
-    if (def->name().empty()) missing.emplace_back("name: not set");
-    if (def->name().size() > 200 || !outreach::isCleanUtf8(def->name())) {
-      missing.emplace_back("name: at most 200 characters of text");
-    }
-    if (def->content_case() == v1::Campaign::CONTENT_NOT_SET) {
-      missing.emplace_back("content: neither a notice nor a poll");
-    }
+    std::vector<std::string> missing = campaignSaveProblems(*def);
     if (!missing.empty()) {
       *err = errorWithDetails(422, "invalid_campaign", "the campaign cannot be saved", missing);
       return false;

@@ -97,6 +97,12 @@ class RestApi {
   std::unique_ptr<Impl> impl_;
 };
 
+// What a campaign read by campaignFromJson (proto_json.h) lacks to be saved at all, as POST
+// and PUT /v1/campaigns check it (422): a name of at most 200 characters of text, a notice or
+// a poll. One "path: reason" line each, never a value; empty when it can be saved. Checks
+// nothing in the store (CampaignPlanner::validate does). Pure, thread-safe.
+std::vector<std::string> campaignSaveProblems(const liaison::v1::Campaign& campaign);
+
 // The OpenAPI 3.0.3 document of `routes`: every route's method and path, parameters, bodies,
 // responses and roles (x-liaison-roles), plus the shared schemas. Deterministic (sorted keys,
 // two-space indent, trailing newline): docs/openapi.json is this output for the daemon's

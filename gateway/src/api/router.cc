@@ -319,7 +319,8 @@ HttpHandler makeDispatcher(std::shared_ptr<const RouteTable> table, Authenticato
   };
 }
 
-std::vector<Route> publicRoutes(const store::SqliteStore& store) {
+std::vector<Route> publicRoutes(const store::SqliteStore& store,
+                                std::function<bool()> channels_ready) {
   std::vector<Route> routes;
   Route healthz;
   healthz.method = "GET";
@@ -337,13 +338,23 @@ std::vector<Route> publicRoutes(const store::SqliteStore& store) {
   readyz.method = "GET";
   readyz.pattern = "/readyz";
   readyz.access = RouteAccess::Public;
-  readyz.summary = "Readiness: the store is writable";
+  readyz.summary = "Readiness: the store is writable and a channel is bound";
   readyz.tag = "health";
   readyz.response_schema = "Status";
-  readyz.description = "503 with status not_ready when the store cannot take a write now.";
-  readyz.handler = [&store](const RequestContext&) {
-    if (store.writable()) return jsonResponse(200, R"({"status":"ready","store":"writable"})");
-    return jsonResponse(503, R"({"status":"not_ready","store":"not_writable"})");
+  readyz.description =
+      "503 with status not_ready when the store cannot take a write now, or when channels are "
+      "configured and none of them is bound (connected and logged in).";
+  readyz.handler = [&store, channels_ready = std::move(channels_ready)](const RequestContext&) {
+    const bool writable = store.writable();
+    // "none_configured": a gateway without channels (sync and API only) is ready.
+    const char* channels = !channels_ready    ? "none_configured"
+                           : channels_ready() ? "bound"
+                                              : "none_bound";
+    const bool ready = writable && std::string_view(channels) != "none_bound";
+    nlohmann::json body{{"status", ready ? "ready" : "not_ready"},
+                        {"store", writable ? "writable" : "not_writable"},
+                        {"channels", channels}};
+    return jsonResponse(ready ? 200 : 503, body.dump());
   };
   routes.push_back(std::move(readyz));
 
@@ -364,7 +375,7 @@ std::vector<Route> publicRoutes(const store::SqliteStore& store) {
 std::shared_ptr<const RouteTable> buildRouteTable(const store::SqliteStore& store,
                                                   const RouterOptions& options) {
   auto table = std::make_shared<RouteTable>();
-  table->add(publicRoutes(store));
+  table->add(publicRoutes(store, options.channels_ready));
   if (options.api != nullptr) table->add(options.api->routes());
   // The document describes the finished table, itself included: it is rendered once the
   // table is complete and handed to the handler through this shared slot.

@@ -135,8 +135,10 @@ HttpResponse errorResponse(int status, std::string_view code, std::string_view m
 HttpHandler makeDispatcher(std::shared_ptr<const RouteTable> table, Authenticator* auth,
                            std::function<std::int64_t()> clock_ms);
 
-// /healthz (alive), /readyz (store writable), /v1/version. `store` must outlive the routes.
-std::vector<Route> publicRoutes(const store::SqliteStore& store);
+// /healthz (alive), /readyz (store writable and, when `channels_ready` is set, it says a
+// channel is bound), /v1/version. `store` must outlive the routes.
+std::vector<Route> publicRoutes(const store::SqliteStore& store,
+                                std::function<bool()> channels_ready = {});
 
 struct RouterOptions {
   // The REST API (rest_api.h): its routes are mounted behind its authenticator, and
@@ -146,6 +148,8 @@ struct RouterOptions {
   std::vector<Route> extra_routes;
   // Unix milliseconds; empty: the system clock.
   std::function<std::int64_t()> clock_ms;
+  // True when at least one SMS channel is bound; empty when none is configured (/readyz).
+  std::function<bool()> channels_ready;
 };
 
 // The whole table: publicRoutes + the API's routes + GET /v1/openapi.json + extra routes.

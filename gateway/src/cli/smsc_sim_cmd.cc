@@ -11,14 +11,21 @@
 
 #include <csignal>
 #include <functional>
+#include <memory>
 #include <ostream>
 
 namespace liaison::gateway::cli {
 
-int runSmscSimulator(const smpp::SmscSimulatorConfig& config, int stats_every_s,
-                     std::ostream& out) {
+int runSmscSimulator(const smpp::SmscSimulatorConfig& config, int stats_every_s, std::ostream& out,
+                     const DiasporaOptions* people) {
   boost::asio::io_context ioc;
   smpp::SmscSimulator sim(ioc, config);
+  std::unique_ptr<SimulatedDiaspora> diaspora;
+  if (people != nullptr) {
+    diaspora = std::make_unique<SimulatedDiaspora>(sim, *people);
+    sim.configure(
+        [hook = diaspora->hook()](smpp::SmscSimulatorConfig& c) { c.on_accepted_submit = hook; });
+  }
   if (auto ec = sim.start()) {
     out << "smsc-sim: cannot listen on " << config.address << ":" << config.port << ": "
         << ec.message() << "\n";
@@ -35,7 +42,12 @@ int runSmscSimulator(const smpp::SmscSimulatorConfig& config, int stats_every_s,
       const auto s = sim.stats();
       out << "smsc-sim binds=" << s.binds << " submits=" << s.submits << " accepted=" << s.accepted
           << " throttled=" << s.throttled << " errors=" << s.errors << " swallowed=" << s.swallowed
-          << " receipts=" << s.receipts_sent << " mo=" << s.mo_sent << std::endl;
+          << " receipts=" << s.receipts_sent << " mo=" << s.mo_sent;
+      if (diaspora) {
+        const DiasporaStats d = diaspora->stats();
+        out << " questions=" << d.questions << " answers=" << d.answers_sent;
+      }
+      out << std::endl;
       arm();
     });
   };
@@ -46,6 +58,7 @@ int runSmscSimulator(const smpp::SmscSimulatorConfig& config, int stats_every_s,
     if (ec) return;
     out << "smsc-sim stopping" << std::endl;
     stats_timer.cancel();
+    if (diaspora) diaspora->stop();
     sim.stop();
   });
   ioc.run();

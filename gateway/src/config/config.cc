@@ -741,6 +741,9 @@ void readApi(Table& t, ApiConfig& a) {
     if (token.reveal().size() < kMinAdminToken) {
       const std::string key = t.secretKey("bootstrap_admin_token");
       t.error(t.take(key), key, "the token is shorter than 32 characters: use a long random value");
+    } else if (token.reveal().size() > 256) {
+      const std::string key = t.secretKey("bootstrap_admin_token");
+      t.error(t.take(key), key, "the token is longer than 256 characters");
     } else {
       a.bootstrap_admin_token = std::move(token);
     }

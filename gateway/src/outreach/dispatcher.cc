@@ -99,6 +99,7 @@ struct Dispatcher::Impl final : smpp::SmppChannelListener, std::enable_shared_fr
     ResendPolicy policy = ResendPolicy::AtLeastOnce;
     int attempts = 1;
     int segments = 1;
+    std::chrono::steady_clock::time_point sent_at{};  // handed to the channel
   };
   struct CachedWindow {
     std::optional<DailyWindow> window;
@@ -415,7 +416,8 @@ std::error_code Dispatcher::Impl::claimAndSend(std::int64_t t, bool* more) {
     counters.suppressed += static_cast<std::uint64_t>(counts.suppressed);
     outstanding += rows.size();
     for (const OutboxMessage& row : rows) {
-      in_flight[row.id] = InFlight{row.resend_policy, row.attempts, std::max(1, row.segments)};
+      in_flight[row.id] = InFlight{row.resend_policy, row.attempts, std::max(1, row.segments),
+                                   std::chrono::steady_clock::now()};
     }
   }
   *more = static_cast<int>(rows.size()) == limit && limit == cfg.max_claim;
@@ -608,11 +610,18 @@ void Dispatcher::Impl::onSubmitted(uint64_t ref, std::span<const std::string> me
   u.kind = OutboxUpdate::Kind::Submitted;
   u.id = id;
   u.provider_ids = ledgerIds(message_ids);
-  std::lock_guard lock(mu);
-  const bool known = takeLocked(id).has_value();
-  LIAISON_BUG(known, "dispatcher: submit outcome for a ref not in flight");
-  ++counters.submitted;
-  pushLocked(std::move(u), known);
+  std::optional<InFlight> f;
+  {
+    std::lock_guard lock(mu);
+    f = takeLocked(id);
+    LIAISON_BUG(f.has_value(), "dispatcher: submit outcome for a ref not in flight");
+    ++counters.submitted;
+    pushLocked(std::move(u), f.has_value());
+  }
+  if (f && hooks.submit_latency) {
+    hooks.submit_latency(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - f->sent_at).count());
+  }
 }
 
 void Dispatcher::Impl::onSubmitFailed(uint64_t ref, uint32_t status, smpp::StatusClass,

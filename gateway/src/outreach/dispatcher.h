@@ -107,6 +107,9 @@ struct DispatcherHooks {
   // partial MO parts (ADR 0006). Empty: inbound messages are counted (inbound_dropped) and
   // dropped.
   std::function<std::error_code(const smpp::CompletedMo&)> inbound;
+  // Seconds from handing a message to the channel to the SMSC accepting its last segment
+  // (metrics). Called on an io thread, without any lock held; must not block.
+  std::function<void(double seconds)> submit_latency;
 };
 
 struct DispatcherStats {

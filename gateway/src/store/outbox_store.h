@@ -189,6 +189,8 @@ class OutboxStore {
   // The row a delivery receipt refers to. NotFound when no row has that id on that channel.
   virtual std::error_code findByProviderId(std::string_view channel, std::string_view provider_id,
                                            std::int64_t* id) = 0;
+  // Rows waiting to be claimed (queued and not held), all tenants: the queue depth.
+  virtual std::error_code countQueued(std::int64_t* out) = 0;
   // Rows of a campaign per state, indexed by OutboxState (index 0 unused).
   virtual std::error_code countByState(std::string_view campaign_id,
                                        std::array<std::int64_t, 8>* out) = 0;

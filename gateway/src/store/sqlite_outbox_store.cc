@@ -510,6 +510,17 @@ std::error_code SqliteOutboxStore::findByProviderId(std::string_view channel,
   return {};
 }
 
+std::error_code SqliteOutboxStore::countQueued(std::int64_t* out) {
+  *out = 0;
+  std::error_code ec;
+  // Served by the partial index outbox_queued (state = 1 AND held = 0).
+  auto s = db_.cached("SELECT count(*) FROM outbox WHERE state = 1 AND held = 0", &ec);
+  if (ec) return ec;
+  bool row = false;
+  if (!(ec = s->step(&row)) && row) *out = s->int64(0);
+  return ec;
+}
+
 std::error_code SqliteOutboxStore::countByState(std::string_view campaign_id,
                                                 std::array<std::int64_t, 8>* out) {
   out->fill(0);

@@ -43,6 +43,7 @@ class SqliteOutboxStore final : public OutboxStore {
   std::error_code get(std::int64_t id, OutboxMessage* out) override;
   std::error_code findByProviderId(std::string_view channel, std::string_view provider_id,
                                    std::int64_t* id) override;
+  std::error_code countQueued(std::int64_t* out) override;
   std::error_code countByState(std::string_view campaign_id,
                                std::array<std::int64_t, 8>* out) override;
   std::error_code holdCampaign(std::string_view campaign_id, bool held, std::int64_t now,

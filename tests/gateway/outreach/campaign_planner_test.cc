@@ -165,6 +165,7 @@ class FailingOutbox final : public store::OutboxStore {
                                    std::int64_t* id) override {
     return real_.findByProviderId(channel, provider_id, id);
   }
+  std::error_code countQueued(std::int64_t* out) override { return real_.countQueued(out); }
   std::error_code countByState(std::string_view campaign_id,
                                std::array<std::int64_t, 8>* out) override {
     return real_.countByState(campaign_id, out);

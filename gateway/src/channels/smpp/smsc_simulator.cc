@@ -190,7 +190,10 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
     if (closed_) return;
     std::memmove(in_.data(), in_.data() + off, in_len_ - off);
     in_len_ -= off;
-    if (sim_->config.response_delay.count() > 0 && !delayed_.empty()) {
+    // Delayed responses and delayed receipts both wait in delayed_ (a receipt delay alone used
+    // to leave receipts there until the next delayed response, i.e. for ever).
+    const auto& cfg = sim_->config;
+    if ((cfg.response_delay.count() > 0 || cfg.receipt_delay.count() > 0) && !delayed_.empty()) {
       scheduleDelayed();
     }
     flush();
@@ -283,6 +286,7 @@ class SimConnection : public std::enable_shared_from_this<SimConnection> {
             ++st.accepted;
           }
           if (receipt && !cfg.receipt_before_response) sendReceipt(id, hex, *sm);
+          if (cfg.on_accepted_submit) cfg.on_accepted_submit(*sm);
         }
         if (cfg.drop_after_submits && submits_here_ >= cfg.drop_after_submits) {
           flush();

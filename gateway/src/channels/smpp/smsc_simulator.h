@@ -15,6 +15,8 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "channels/smpp/pdu.h"
+
 namespace boost::asio {
 class io_context;
 }
@@ -50,6 +52,12 @@ struct SmscSimulatorConfig {
   bool receipt_before_response = false;  // write the receipt ahead of the submit_sm_resp
 
   bool record_submits = true;  // keep a count per distinct short_message (for duplicate checks)
+
+  // Sees every accepted submit_sm, after its response was queued (a simulated handset, the
+  // demo's population). Runs on the simulator's strand: it must not block and must not call
+  // sendMobileOriginated synchronously (post it elsewhere). The PDU's views are valid only
+  // during the call.
+  std::function<void(const SubmitSm&)> on_accepted_submit;
 };
 
 struct SmscSimulatorStats {
