@@ -89,6 +89,7 @@ using testing::kDayMs;
 using testing::kT0;
 using testing::pollAnswer;
 using testing::registration;
+using testing::SyncEndpointTest;
 
 constexpr char kCampaign[] = "0190b1c8-7a3e-7c41-9d2e-5f0a1b2c3d4e";
 constexpr char kTeamScope[] = "team:berlin-drive-3";
@@ -181,39 +182,13 @@ void createPoll(Gateway& gw, std::int64_t now) {
   ASSERT_FALSE(campaigns.create(c, now / 1000));
 }
 
-class FieldScenariosTest : public ::testing::Test {
+class FieldScenariosTest : public SyncEndpointTest {
  protected:
-  FieldScenariosTest() : gw_(options()) {}
-
   void SetUp() override {
     ASSERT_TRUE(dev_.enrol(gw_, gw_.createCode(now_, {"forms", "notices:DE"})));
     ASSERT_NO_FATAL_FAILURE(createPoll(gw_, now_));
   }
 
-  SyncServiceOptions options() {
-    SyncServiceOptions o;
-    o.fault_for_test = [this](FaultPoint p) {
-      if (fault_ != p) return false;
-      fault_.reset();
-      return true;
-    };
-    return o;
-  }
-
-  api::HttpResponse send(Device& d, const wire::SyncRequest& r, bool zstd = false) {
-    return gw_.service().handleSync(d.http(r, zstd), now_);
-  }
-  std::optional<wire::SyncResponse> exchange(Device& d, const wire::SyncRequest& r) {
-    return Device::parse(send(d, r));
-  }
-  ApplyReport sync(Device& d, std::uint32_t max_records = 0) {
-    const api::HttpResponse res = send(d, d.request(0, 500, max_records));
-    auto parsed = Device::parse(res);
-    EXPECT_TRUE(parsed.has_value()) << "HTTP " << res.status;
-    if (!parsed) return {};
-    EXPECT_EQ(parsed->status(), wire::ERROR_CODE_OK) << "HTTP " << res.status;
-    return d.apply(*parsed);
-  }
   // A request whose body is sent as given (already compressed when `encoding` says so).
   api::HttpRequest signedBody(Device& d, std::string body, const std::string& encoding) {
     api::HttpRequest req;
@@ -248,10 +223,6 @@ class FieldScenariosTest : public ::testing::Test {
     return out;
   }
 
-  std::int64_t now_ = kT0;
-  std::optional<FaultPoint> fault_;
-  Gateway gw_;
-  Device dev_{1, &now_};
   Ids ids_{11};
   std::mt19937_64 nonce_rng_{99};
 };

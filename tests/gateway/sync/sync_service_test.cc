@@ -37,39 +37,12 @@ using testing::kDayMs;
 using testing::kT0;
 using testing::pollAnswer;
 using testing::registration;
+using testing::SyncEndpointTest;
 
-class SyncServiceTest : public ::testing::Test {
+class SyncServiceTest : public SyncEndpointTest {
  protected:
-  SyncServiceTest() : gw_(options()) {}
-
   void SetUp() override {
     ASSERT_TRUE(dev_.enrol(gw_, gw_.createCode(now_, {"forms", "notices:DE"})));
-  }
-
-  SyncServiceOptions options() {
-    SyncServiceOptions o;
-    o.fault_for_test = [this](FaultPoint p) {
-      if (fault_ != p) return false;
-      fault_.reset();
-      return true;
-    };
-    return o;
-  }
-
-  api::HttpResponse send(Device& d, const wire::SyncRequest& r, bool zstd = false) {
-    return gw_.service().handleSync(d.http(r, zstd), now_);
-  }
-  std::optional<wire::SyncResponse> exchange(Device& d, const wire::SyncRequest& r) {
-    return Device::parse(send(d, r));
-  }
-  // One full exchange from the oldest unacknowledged entry; asserts an OK answer.
-  ApplyReport sync(Device& d, std::uint32_t max_records = 0) {
-    const api::HttpResponse res = send(d, d.request(0, 500, max_records));
-    auto parsed = Device::parse(res);
-    EXPECT_TRUE(parsed.has_value()) << "HTTP " << res.status;
-    if (!parsed) return {};
-    EXPECT_EQ(parsed->status(), wire::ERROR_CODE_OK) << "HTTP " << res.status;
-    return d.apply(*parsed);
   }
 
   std::uint64_t hwm(const Device& d) {
@@ -89,10 +62,6 @@ class SyncServiceTest : public ::testing::Test {
   std::int64_t submissions() { return count("SELECT count(*) FROM sync_submissions"); }
   std::int64_t ledger() { return count("SELECT count(*) FROM sync_ops"); }
 
-  std::int64_t now_ = kT0;
-  std::optional<FaultPoint> fault_;
-  Gateway gw_;
-  Device dev_{1, &now_};
   Ids ids_{1};
 };
 

@@ -497,4 +497,43 @@ inline std::string render(const std::map<engine::EntityKey, engine::EntityState>
   return out;
 }
 
+// The base of the in-process endpoint tests: a gateway with a one-shot fault switch, a clock
+// the test moves, one device, and exchanges through SyncService::handleSync (no sockets).
+class SyncEndpointTest : public ::testing::Test {
+ protected:
+  SyncEndpointTest() : gw_(options()) {}
+
+  // fault_ = FaultPoint::X makes the next exchange fail there, once.
+  SyncServiceOptions options() {
+    SyncServiceOptions o;
+    o.fault_for_test = [this](FaultPoint p) {
+      if (fault_ != p) return false;
+      fault_.reset();
+      return true;
+    };
+    return o;
+  }
+
+  api::HttpResponse send(Device& d, const wire::SyncRequest& r, bool zstd = false) {
+    return gw_.service().handleSync(d.http(r, zstd), now_);
+  }
+  std::optional<wire::SyncResponse> exchange(Device& d, const wire::SyncRequest& r) {
+    return Device::parse(send(d, r));
+  }
+  // One full exchange from the oldest unacknowledged entry; asserts an OK answer.
+  ApplyReport sync(Device& d, std::uint32_t max_records = 0) {
+    const api::HttpResponse res = send(d, d.request(0, 500, max_records));
+    auto parsed = Device::parse(res);
+    EXPECT_TRUE(parsed.has_value()) << "HTTP " << res.status;
+    if (!parsed) return {};
+    EXPECT_EQ(parsed->status(), wire::ERROR_CODE_OK) << "HTTP " << res.status;
+    return d.apply(*parsed);
+  }
+
+  std::int64_t now_ = kT0;
+  std::optional<FaultPoint> fault_;
+  Gateway gw_;
+  Device dev_{1, &now_};
+};
+
 }  // namespace liaison::gateway::sync::testing
