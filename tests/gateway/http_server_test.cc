@@ -9,8 +9,17 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
+#include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "http_client.h"
 
@@ -94,6 +103,171 @@ TEST_F(HttpServerTest, StopRefusesNewConnections) {
   server_->stop();
   thread_.join();  // run() returns once nothing is left to do
   EXPECT_EQ(httpGet(port, "/").status, 0);
+}
+
+// A raw client, for what libcurl hides: stop reading, hang up mid-response.
+int connectTo(uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Waits up to 10 s for `done`; the bound only keeps a broken build from hanging.
+template <typename F>
+bool eventually(F done) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
+}
+
+TEST_F(HttpServerTest, DeferredResponseCompletedFromAnotherThreadIsSent) {
+  std::vector<std::thread> workers;
+  std::mutex mu;
+  startServer([&](const HttpRequest& req) {
+    return deferResponse([&, body = req.body](ResponseCallback done) {
+      std::lock_guard lock(mu);
+      workers.emplace_back([done = std::move(done), body] {
+        HttpResponse r;
+        r.status = 202;
+        r.body = "later:" + body;
+        done(r);
+        done(HttpResponse{500, "text/plain", {}, "second call ignored"});
+      });
+    });
+  });
+  for (int i = 0; i < 20; ++i) {
+    auto res = httpRequest("POST", server_->port(), "/", "n" + std::to_string(i));
+    EXPECT_EQ(res.status, 202);
+    EXPECT_EQ(res.body, "later:n" + std::to_string(i));
+  }
+  std::lock_guard lock(mu);
+  for (auto& w : workers) w.join();
+}
+
+TEST_F(HttpServerTest, DeferredResponseNeverCompletedGets503AtTheRequestTimeout) {
+  HttpServerOptions options;
+  options.request_timeout = std::chrono::milliseconds(200);
+  std::vector<ResponseCallback> kept;  // held, never called, until after the request
+  std::mutex mu;
+  startServer(
+      [&](const HttpRequest&) {
+        return deferResponse([&](ResponseCallback done) {
+          std::lock_guard lock(mu);
+          kept.push_back(std::move(done));
+        });
+      },
+      options);
+  auto res = httpGet(server_->port(), "/");
+  EXPECT_EQ(res.status, 503);
+  EXPECT_NE(res.body.find("timeout"), std::string::npos);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(kept.size(), 1u);
+  kept[0](HttpResponse{});  // too late: nothing happens, nothing crashes
+}
+
+TEST_F(HttpServerTest, StreamedResponseArrivesInChunksInOrder) {
+  std::thread producer;
+  startServer([&](const HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "text/event-stream";
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.stream = [&](std::shared_ptr<ResponseStream> s) {
+      producer = std::thread([s] {
+        for (int i = 0; i < 100; ++i) EXPECT_TRUE(s->write("data: " + std::to_string(i) + "\n\n"));
+        s->close();
+        EXPECT_FALSE(s->open());
+        EXPECT_FALSE(s->write("after close"));
+      });
+    };
+    return r;
+  });
+  auto res = httpGet(server_->port(), "/events");
+  producer.join();
+  EXPECT_EQ(res.status, 200);
+  EXPECT_NE(res.headers.find("Transfer-Encoding: chunked"), std::string::npos);
+  EXPECT_NE(res.headers.find("text/event-stream"), std::string::npos);
+  std::string want;
+  for (int i = 0; i < 100; ++i) want += "data: " + std::to_string(i) + "\n\n";
+  EXPECT_EQ(res.body, want);
+}
+
+TEST_F(HttpServerTest, StreamNoticesTheClientHangingUp) {
+  std::promise<std::shared_ptr<ResponseStream>> got;
+  startServer([&](const HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "text/event-stream";
+    r.stream = [&](std::shared_ptr<ResponseStream> s) { got.set_value(std::move(s)); };
+    return r;
+  });
+  const int fd = connectTo(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string request = "GET /events HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  auto stream = got.get_future().get();
+  EXPECT_TRUE(stream->write(": hello\n\n"));
+  EXPECT_TRUE(stream->open());
+  ::close(fd);
+  EXPECT_TRUE(eventually([&] { return !stream->open(); }));
+  EXPECT_TRUE(eventually([&] { return server_->connectionCount() == 0; }));
+}
+
+TEST_F(HttpServerTest, ReaderTooSlowForTheStreamBufferIsDisconnected) {
+  HttpServerOptions options;
+  options.stream_buffer_limit = 64 * 1024;
+  std::promise<std::shared_ptr<ResponseStream>> got;
+  startServer(
+      [&](const HttpRequest&) {
+        HttpResponse r;
+        r.stream = [&](std::shared_ptr<ResponseStream> s) { got.set_value(std::move(s)); };
+        return r;
+      },
+      options);
+  const int fd = connectTo(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string request = "GET /export HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  auto stream = got.get_future().get();
+  // The client reads nothing: the kernel's buffers fill, then the server's queue passes the limit.
+  const std::string piece(16 * 1024, 'x');
+  bool dropped = false;
+  for (int i = 0; i < 100'000 && !dropped; ++i) {
+    dropped = !stream->write(piece);
+    if (i % 64 == 63) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(dropped || eventually([&] { return !stream->open(); }));
+  EXPECT_TRUE(eventually([&] { return server_->connectionCount() == 0; }));
+  ::close(fd);
+}
+
+TEST_F(HttpServerTest, StopEndsOpenStreams) {
+  std::promise<std::shared_ptr<ResponseStream>> got;
+  startServer([&](const HttpRequest&) {
+    HttpResponse r;
+    r.stream = [&](std::shared_ptr<ResponseStream> s) {
+      s->write("first;");
+      got.set_value(std::move(s));
+    };
+    return r;
+  });
+  auto client = std::async(std::launch::async, [port = server_->port()] {
+    return httpGet(port, "/events");
+  });
+  auto stream = got.get_future().get();
+  server_->stop();
+  auto res = client.get();
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "first;");  // the body ended with the last chunk, not a reset
+  EXPECT_FALSE(stream->open());
 }
 
 TEST(HttpServerBind, BadAddressIsAnError) {

@@ -2,9 +2,14 @@
 //
 // Beast implementation of HttpServer. Each connection runs on its own strand and keeps
 // itself alive through shared_from_this in every handler (STYLE R9). One request is in
-// flight per connection (HTTP/1.1 without pipelining), so the write queue is one deep.
+// flight per connection (HTTP/1.1 without pipelining), so the write queue is one deep,
+// except for a streamed body, whose chunks queue up to stream_buffer_limit bytes.
 //
 //   acceptor --(strand per socket)--> Session: read(deadline) -> handler -> write -> read ...
+//                                        |          |  deferred: wait (timer) for the callback,
+//                                        |          |            posted back to the strand
+//                                        |          +- stream: header, then chunks as written;
+//                                        |             a 1-byte read notices the client leaving
 //                                        ^ stop(): post(close) to each live session
 #include "api/http_server.h"
 
@@ -14,16 +19,22 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -51,6 +62,12 @@ std::string_view HttpRequest::header(std::string_view name) const {
 std::string_view HttpRequest::path() const {
   std::string_view t = target;
   return t.substr(0, t.find('?'));
+}
+
+HttpResponse deferResponse(std::function<void(ResponseCallback)> produce) {
+  HttpResponse r;
+  r.deferred = std::move(produce);
+  return r;
 }
 
 namespace {
@@ -90,19 +107,61 @@ HttpResponse errorResponse(int status, std::string_view code, std::string_view m
   return r;
 }
 
+// The handle a streaming producer holds. It keeps only a weak reference to its connection,
+// so a producer that forgets to let go does not keep a closed connection alive.
+class StreamHandle final : public ResponseStream {
+ public:
+  explicit StreamHandle(std::weak_ptr<Session> session) : session_(std::move(session)) {}
+  bool write(std::string data) override;
+  void close() override;
+  bool open() const override { return open_; }
+  void markClosed() { open_ = false; }
+
+ private:
+  std::weak_ptr<Session> session_;
+  std::atomic<bool> open_{true};
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+      : stream_(std::move(socket)),
+        executor_(stream_.get_executor()),
+        timer_(executor_),
+        server_(std::move(server)) {}
 
   void run() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->doRead(); });
+    asio::dispatch(executor_, [self = shared_from_this()] { self->doRead(); });
   }
 
   void close() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    asio::post(executor_, [self = shared_from_this()] {
       self->closing_ = true;
+      if (self->handle_) {
+        self->handle_->markClosed();
+        if (!self->writing_) self->writeNextChunk();  // the last chunk, then shutdown
+        return;
+      }
       if (!self->writing_) self->shutdown();
+    });
+  }
+
+  // From StreamHandle, any thread.
+  void postChunk(std::string data) {
+    asio::post(executor_, [self = shared_from_this(), data = std::move(data)]() mutable {
+      if (self->shut_ || self->stream_ended_) return;
+      self->queued_bytes_ += data.size();
+      if (self->queued_bytes_ > self->server_->options.stream_buffer_limit) {
+        return self->shutdown();  // the client reads too slowly: drop it, not memory
+      }
+      self->out_.push_back(std::move(data));
+      if (!self->writing_) self->writeNextChunk();
+    });
+  }
+  void postStreamEnd() {
+    asio::post(executor_, [self = shared_from_this()] {
+      self->closing_ = true;
+      if (!self->writing_) self->writeNextChunk();
     });
   }
 
@@ -148,7 +207,110 @@ class Session : public std::enable_shared_from_this<Session> {
       // A handler bug must not take the server down; the details are in the handler's log.
       out = errorResponse(500, "internal", "internal error");
     }
+    if (out.deferred) return beginDeferred(std::move(out.deferred), req.keep_alive());
+    if (out.stream) return beginStream(std::move(out));
     send(std::move(out), req.keep_alive());
+  }
+
+  void beginDeferred(std::function<void(ResponseCallback)> produce, bool keep_alive) {
+    const std::uint64_t generation = ++generation_;
+    awaiting_ = true;
+    stream_.expires_never();
+    timer_.expires_after(server_->options.request_timeout);
+    timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+      if (ec || !self->awaiting_ || generation != self->generation_) return;
+      self->awaiting_ = false;
+      self->send(errorResponse(503, "timeout", "the request was not completed in time"), false);
+    });
+    auto called = std::make_shared<std::atomic<bool>>(false);
+    ResponseCallback done = [self = shared_from_this(), generation, keep_alive,
+                             called](HttpResponse r) {
+      if (called->exchange(true)) return;
+      asio::post(self->executor_, [self, generation, keep_alive, r = std::move(r)]() mutable {
+        self->completeDeferred(generation, std::move(r), keep_alive);
+      });
+    };
+    try {
+      produce(std::move(done));
+    } catch (const std::exception&) {
+      completeDeferred(generation, errorResponse(500, "internal", "internal error"), false);
+    }
+  }
+
+  void completeDeferred(std::uint64_t generation, HttpResponse r, bool keep_alive) {
+    if (shut_ || !awaiting_ || generation != generation_) return;  // timed out, or closed
+    awaiting_ = false;
+    timer_.cancel();
+    if (r.deferred || r.stream) r = errorResponse(500, "internal", "internal error");
+    send(std::move(r), keep_alive);
+  }
+
+  void beginStream(HttpResponse r) {
+    auto header = std::make_shared<http::response<http::empty_body>>();
+    header->result(static_cast<unsigned>(r.status));
+    header->version(11);
+    header->set(http::field::server, "liaison");
+    header->set(http::field::content_type, r.content_type);
+    for (auto& [k, v] : r.headers) header->set(k, v);
+    header->keep_alive(false);
+    header->chunked(true);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
+    writing_ = true;
+    stream_.expires_after(server_->options.request_timeout);
+    http::async_write_header(
+        stream_, *serializer,
+        [self = shared_from_this(), header, serializer, produce = std::move(r.stream)](
+            beast::error_code ec, std::size_t) {
+          self->writing_ = false;
+          if (ec || self->closing_) return self->shutdown();
+          self->handle_ = std::make_shared<StreamHandle>(self);
+          self->watchForHangUp();
+          try {
+            produce(self->handle_);
+          } catch (const std::exception&) {
+            self->handle_->markClosed();
+            return self->shutdown();
+          }
+          self->writeNextChunk();
+        });
+  }
+
+  // A streamed response reads nothing more, so a read completing (EOF, reset, or bytes the
+  // client should not send) means the client is done with it.
+  void watchForHangUp() {
+    stream_.socket().async_read_some(
+        asio::buffer(hangup_probe_),
+        [self = shared_from_this()](beast::error_code, std::size_t) {
+          if (self->handle_) self->handle_->markClosed();
+          self->shutdown();
+        });
+  }
+
+  void writeNextChunk() {
+    if (shut_ || stream_ended_) return;
+    if (out_.empty()) {
+      if (!closing_) return;
+      stream_ended_ = true;
+      writing_ = true;
+      stream_.expires_after(server_->options.request_timeout);
+      asio::async_write(stream_, http::make_chunk_last(),
+                        [self = shared_from_this()](beast::error_code, std::size_t) {
+                          self->writing_ = false;
+                          self->shutdown();
+                        });
+      return;
+    }
+    auto data = std::make_shared<std::string>(std::move(out_.front()));
+    out_.pop_front();
+    writing_ = true;
+    stream_.expires_after(server_->options.request_timeout);
+    asio::async_write(stream_, http::make_chunk(asio::buffer(*data)),
+                      [self = shared_from_this(), data](beast::error_code ec, std::size_t) {
+                        self->writing_ = false;
+                        self->queued_bytes_ -= data->size();
+                        if (ec) return self->shutdown();
+                        self->writeNextChunk();
+                      });
   }
 
   void send(HttpResponse r, bool keep_alive) {
@@ -162,6 +324,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive && !closing_);
     res->prepare_payload();
     writing_ = true;
+    stream_.expires_after(server_->options.request_timeout);
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
@@ -173,6 +336,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void shutdown() {
     if (shut_) return;
     shut_ = true;
+    awaiting_ = false;
+    if (handle_) handle_->markClosed();
+    out_.clear();
+    timer_.cancel();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -181,13 +348,40 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  const asio::any_io_executor executor_;  // the connection's strand; safe to read anywhere
+  asio::steady_timer timer_;              // deadline of a deferred response
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Impl> server_;
   bool writing_ = false;
   bool closing_ = false;
   bool shut_ = false;
+  // Deferred responses: the generation tells a late callback from the current request's.
+  bool awaiting_ = false;
+  std::uint64_t generation_ = 0;
+  // Streamed responses.
+  std::shared_ptr<StreamHandle> handle_;
+  std::deque<std::string> out_;
+  std::size_t queued_bytes_ = 0;
+  bool stream_ended_ = false;
+  std::array<char, 1> hangup_probe_{};
 };
+
+bool StreamHandle::write(std::string data) {
+  if (!open_) return false;
+  auto session = session_.lock();
+  if (!session) {
+    open_ = false;
+    return false;
+  }
+  if (!data.empty()) session->postChunk(std::move(data));  // an empty chunk would end the body
+  return true;
+}
+
+void StreamHandle::close() {
+  if (!open_.exchange(false)) return;
+  if (auto session = session_.lock()) session->postStreamEnd();
+}
 
 }  // namespace
 

@@ -34,12 +34,47 @@ struct HttpRequest {
   std::string_view path() const;
 };
 
+struct HttpResponse;
+
+// Completes a deferred response (HttpResponse::deferred). Call it once, from any thread;
+// later calls, and calls after the connection closed, do nothing.
+using ResponseCallback = std::function<void(HttpResponse)>;
+
+// The body of a streamed response (HttpResponse::stream), written as it is produced: server-sent
+// events, long exports. Thread-safe. Writes are queued on the connection's strand and sent as
+// HTTP/1.1 chunks; a client that reads slower than it is written to (more than
+// HttpServerOptions::stream_buffer_limit queued) is disconnected rather than buffered without
+// bound. Once open() is false (client gone, server stopping, close() called) every write is
+// dropped: producers should then let go of the stream.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Queues `data`; false when the stream is closed (nothing is queued then).
+  virtual bool write(std::string data) = 0;
+  // Ends the body (the last chunk) and closes the connection. Idempotent.
+  virtual void close() = 0;
+  virtual bool open() const = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+
+  // A response produced later (a group commit, work on another thread): when set, the server
+  // calls it on the connection's strand, right after the handler returns, with the callback
+  // that completes the request; the other fields are ignored. Unanswered after
+  // HttpServerOptions::request_timeout, the request gets 503 and the connection closes.
+  std::function<void(ResponseCallback)> deferred = {};
+  // A streamed body: when set, the server sends status, content_type and headers with chunked
+  // transfer encoding, then calls this once, on the connection's strand, with the stream;
+  // `body` is ignored. The connection carries nothing else afterwards.
+  std::function<void(std::shared_ptr<ResponseStream>)> stream = {};
 };
+
+// A response that `produce` completes later through the callback it is given.
+HttpResponse deferResponse(std::function<void(ResponseCallback)> produce);
 
 // Called on the connection's strand; must not block for long.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
@@ -51,6 +86,7 @@ struct HttpServerOptions {
   std::size_t body_limit = 1024 * 1024;  // bytes; larger bodies get 413
   std::chrono::milliseconds request_timeout{30'000};  // per request, headers and body
   std::size_t max_connections = 1024;                 // further accepts are closed at once
+  std::size_t stream_buffer_limit = 1024 * 1024;      // bytes queued per streamed response
 };
 
 // Owns the listening socket and its connections. start/stop/port are thread-safe.
