@@ -25,6 +25,7 @@
 #include "outreach/contact_export.h"
 #include "outreach/contact_import.h"
 #include "outreach/csv.h"
+#include "outreach/message_intake.h"
 #include "outreach/normalize.h"
 #include "outreach/results.h"
 #include "outreach/segment_filter.h"
@@ -841,6 +842,23 @@ std::optional<std::int64_t> pathId(std::string_view s) {
   return v;
 }
 
+// The member `key` of object `j` when present and not null.
+const json* jsonMember(const json& j, std::string_view key) {
+  auto it = j.find(key);
+  return it == j.end() || it->is_null() ? nullptr : &*it;
+}
+
+constexpr std::int64_t kDefaultMessageValidity = 24 * 3600;  // seconds
+constexpr std::int64_t kMaxMessageValidity = 7 * 24 * 3600;
+
+bool validIdempotencyKey(std::string_view key) {
+  if (key.empty() || key.size() > 64) return false;
+  return std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == ':' || c == '-';
+  });
+}
+
 json timeOrNull(std::optional<std::int64_t> t) {
   return t ? json(outreach::formatIsoTime(*t)) : json(nullptr);
 }
@@ -1006,6 +1024,28 @@ json contactJson(const store::Contact& c) {
           {"consents", std::move(consents)},
           {"created_at", outreach::formatIsoTime(c.created_at)},
           {"updated_at", outreach::formatIsoTime(c.updated_at)}};
+}
+
+// An outbox message as the API shows it to `role`: bodies only to admins and officers, phone
+// numbers to every role but analysts.
+json outboxMessageJson(const store::OutboxMessage& m, Role role) {
+  json item = {{"id", m.id},
+               {"contact_id", m.contact_id},
+               {"step", m.step},
+               {"language", m.language},
+               {"encoding", encodingName(m.encoding)},
+               {"segments", m.segments},
+               {"state", outboxStateName(m.state)},
+               {"attempts", m.attempts},
+               {"channel", m.channel},
+               {"failure_code", m.failure_code},
+               {"not_before", outreach::formatIsoTime(m.not_before)},
+               {"expires_at", timeOrNull(m.expires_at)},
+               {"created_at", outreach::formatIsoTime(m.created_at)},
+               {"updated_at", outreach::formatIsoTime(m.updated_at)}};
+  if (role != Role::Analyst) item["to"] = m.to_e164;
+  if (role == Role::Admin || role == Role::Officer) item["body"] = m.body;
+  return item;
 }
 
 json segmentJson(const store::SavedSegment& s, const v1::Filter& filter,
@@ -1264,6 +1304,10 @@ struct RestApi::Impl {
               [this](std::span<std::uint8_t> out) { random(out); }) {
     options.max_page_size = std::max(options.max_page_size, 1);
     options.default_page_size = std::clamp(options.default_page_size, 1, options.max_page_size);
+    outreach::IntakeOptions io = options.intake;
+    if (!io.clock) io.clock = [this] { return nowMs() / 1000; };
+    intake = std::make_unique<outreach::MessageIntake>(db, mu, std::move(io),
+                                                       options.on_messages_queued);
   }
 
   std::int64_t nowMs() const {
@@ -2221,9 +2265,6 @@ struct RestApi::Impl {
         return storeFailure(ec, "campaign", "messages_list");
       }
     }
-    const Role role = ctx.principal->role;
-    const bool phones = role != Role::Analyst;
-    const bool bodies = role == Role::Admin || role == Role::Officer;
     json items = json::array();
     std::optional<std::string> next;
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -2231,26 +2272,144 @@ struct RestApi::Impl {
         next = std::to_string(rows[i - 1].contact_id) + "/" + rows[i - 1].step;
         break;
       }
-      const store::OutboxMessage& m = rows[i];
-      json item = {{"id", m.id},
-                   {"contact_id", m.contact_id},
-                   {"step", m.step},
-                   {"language", m.language},
-                   {"encoding", encodingName(m.encoding)},
-                   {"segments", m.segments},
-                   {"state", outboxStateName(m.state)},
-                   {"attempts", m.attempts},
-                   {"channel", m.channel},
-                   {"failure_code", m.failure_code},
-                   {"not_before", outreach::formatIsoTime(m.not_before)},
-                   {"expires_at", timeOrNull(m.expires_at)},
-                   {"created_at", outreach::formatIsoTime(m.created_at)},
-                   {"updated_at", outreach::formatIsoTime(m.updated_at)}};
-      if (phones) item["to"] = m.to_e164;
-      if (bodies) item["body"] = m.body;
+      json item = outboxMessageJson(rows[i], ctx.principal->role);
       items.push_back(std::move(item));
     }
     return jsonReply(200, listReply(std::move(items), next));
+  }
+
+  // ---- single messages (outreach/message_intake.h)
+
+  HttpResponse sendMessage(const RequestContext& ctx) {
+    HttpResponse err;
+    auto body = jsonBody(ctx.http, &err);
+    if (!body) return err;
+    static constexpr std::string_view kKnown[] = {"contact_id", "to", "text", "resend",
+                                                  "valid_for_s"};
+    for (const auto& [key, value] : body->items()) {
+      if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+        return errorResponse(422, "invalid_message", "unknown field in the body");
+      }
+    }
+    auto invalid = [](std::string_view why) {
+      return errorResponse(422, "invalid_message", why);
+    };
+    outreach::DirectMessage m;
+    m.tenant_id = tenant(ctx);
+    const json* contact_id = jsonMember(*body, "contact_id");
+    const json* to = jsonMember(*body, "to");
+    if ((contact_id == nullptr) == (to == nullptr)) {
+      return invalid("give the recipient as exactly one of contact_id or to");
+    }
+    if (contact_id != nullptr) {
+      if (!contact_id->is_number_integer() || contact_id->get<std::int64_t>() <= 0) {
+        return invalid("contact_id: not a positive integer");
+      }
+      m.contact_id = contact_id->get<std::int64_t>();
+    } else {
+      if (!to->is_string()) return invalid("to: not a string");
+      const sms::ParsedPhone phone =
+          sms::parsePhoneNumber(outreach::trim(to->get<std::string>()), options.default_country);
+      if (!phone.ok()) return invalid("to: not a phone number (give it in E.164 form, with + and the country code)");
+      m.to_e164 = phone.e164;
+    }
+    const json* text = jsonMember(*body, "text");
+    if (text == nullptr || !text->is_string() || text->get<std::string>().empty()) {
+      return invalid("text: required, a non-empty string");
+    }
+    m.body = text->get<std::string>();
+    outreach::SmsTextAnalysis analysis;
+    std::string why;
+    if (!outreach::analyseSmsText(m.body, options.planner.max_segments, &analysis, &why)) {
+      return invalid("text: " + why);
+    }
+    m.encoding = analysis.encoding;
+    m.segments = analysis.segments;
+    if (const json* resend = jsonMember(*body, "resend")) {
+      if (*resend == "at_least_once") {
+        m.resend_policy = store::ResendPolicy::AtLeastOnce;
+      } else if (*resend == "never") {
+        m.resend_policy = store::ResendPolicy::Never;
+      } else {
+        return invalid("resend: at_least_once or never");
+      }
+    }
+    std::int64_t valid_for = kDefaultMessageValidity;
+    if (const json* v = jsonMember(*body, "valid_for_s")) {
+      if (!v->is_number_integer() || v->get<std::int64_t>() < 60 ||
+          v->get<std::int64_t>() > kMaxMessageValidity) {
+        return invalid("valid_for_s: an integer from 60 to 604800");
+      }
+      valid_for = v->get<std::int64_t>();
+    }
+    m.expires_at = seconds(ctx) + valid_for;
+    const std::string_view key = ctx.http.header("Idempotency-Key");
+    if (!key.empty()) {
+      if (!validIdempotencyKey(key)) {
+        return badRequest("Idempotency-Key: 1-64 characters of A-Z a-z 0-9 . _ : -");
+      }
+      m.key = std::string(key);
+    } else {
+      std::array<std::uint8_t, 16> bytes{};
+      random(bytes);
+      static constexpr char kHex[] = "0123456789abcdef";
+      for (std::uint8_t b : bytes) {
+        m.key += kHex[b >> 4];
+        m.key += kHex[b & 15];
+      }
+    }
+    return deferResponse([this, m = std::move(m)](ResponseCallback done) mutable {
+      intake->submit(std::move(m), [done = std::move(done)](const outreach::IntakeResult& r) {
+        done(intakeReply(r));
+      });
+    });
+  }
+
+  static HttpResponse intakeReply(const outreach::IntakeResult& r) {
+    using outreach::IntakeOutcome;
+    switch (r.outcome) {
+      case IntakeOutcome::Accepted:
+      case IntakeOutcome::Duplicate: {
+        const bool fresh = r.outcome == IntakeOutcome::Accepted;
+        HttpResponse res =
+            jsonReply(fresh ? 202 : 200,
+                      {{"id", r.message_id},
+                       {"contact_id", r.contact_id},
+                       {"state", fresh ? "queued" : outboxStateName(r.state)},
+                       {"duplicate", !fresh}});
+        res.headers.emplace_back("Location", "/v1/messages/" + std::to_string(r.message_id));
+        return res;
+      }
+      case IntakeOutcome::NoSuchContact:
+        return notFound("contact");
+      case IntakeOutcome::OptedOut:
+        return errorResponse(409, "opted_out",
+                             "the recipient opted out (STOP); nothing is sent to them");
+      case IntakeOutcome::InvalidContact:
+        return errorResponse(409, "contact_invalid",
+                             "the recipient's number is marked invalid; correct the contact");
+      case IntakeOutcome::Busy: {
+        HttpResponse res =
+            errorResponse(503, "busy", "too many messages are waiting to be stored; retry");
+        res.headers.emplace_back("Retry-After", "1");
+        return res;
+      }
+      case IntakeOutcome::StoreFailed:
+        break;
+    }
+    return storeFailure(r.error, "message", "message_intake");
+  }
+
+  HttpResponse getMessage(const RequestContext& ctx) {
+    auto id = pathId(ctx.param("message_id"));
+    if (!id) return notFound("message");
+    store::OutboxMessage m;
+    {
+      std::lock_guard lock(mu);
+      if (auto ec = outbox.get(*id, &m)) return storeFailure(ec, "message", "message_get");
+    }
+    if (m.tenant_id != tenant(ctx)) return notFound("message");
+    return jsonReply(200, outboxMessageJson(m, ctx.principal->role));
   }
 
   // ---- opt-outs, inbox
@@ -2443,6 +2602,8 @@ struct RestApi::Impl {
   SqliteApiStore api_store;
   Authenticator auth;
   sync::UuidV7Generator uuids;  // under mu
+  // Last: its thread stops (committing what is pending) before the rest goes.
+  std::unique_ptr<outreach::MessageIntake> intake;
 };
 
 // =============================================================================================
@@ -2705,6 +2866,33 @@ std::vector<Route> RestApi::Impl::routes() {
     r.description =
         "Ordered by recipient. Bodies only for admin and officer; phone numbers for every role "
         "but analyst.";
+  }
+
+  // Single messages.
+  {
+    Route& r = add("POST", "/v1/messages", kStaff, "Send one message to one contact",
+                   h(&Impl::sendMessage));
+    r.tag = "messages";
+    r.request = BodyKind::Json;
+    r.success_status = 202;
+    r.request_schema = "NewMessage";
+    r.response_schema = "MessageAccepted";
+    r.description =
+        "The message is in the outbox (committed to disk) when the answer comes: 202 with its id, "
+        "or 200 with the first message when the Idempotency-Key header repeats one used for "
+        "the same contact. The recipient is a contact of the token's tenant, by contact_id or by "
+        "phone number (to); 404 when there is none, 409 opted_out after a STOP. Sent before "
+        "campaign messages and outside campaign sending windows; expires after valid_for_s "
+        "(default one day). 503 busy with Retry-After when the intake queue is full.";
+  }
+  {
+    Route& r = add("GET", "/v1/messages/{message_id}", kEveryone, "A message and its state",
+                   h(&Impl::getMessage));
+    r.tag = "messages";
+    r.response_schema = "Message";
+    r.description =
+        "Any outbox message of the tenant (single or campaign). Bodies only for admin and "
+        "officer; phone numbers for every role but analyst.";
   }
 
   // Opt-outs, inbox.
@@ -3106,6 +3294,26 @@ constexpr std::string_view kSchemas = R"json({
       "expires_at": {"type": "string", "format": "date-time", "nullable": true},
       "created_at": {"$ref": "#/components/schemas/Time"},
       "updated_at": {"$ref": "#/components/schemas/Time"}
+    }
+  },
+  "NewMessage": {
+    "type": "object",
+    "required": ["text"],
+    "properties": {
+      "contact_id": {"type": "integer", "description": "The recipient; or give to."},
+      "to": {"type": "string", "description": "The recipient's number (a contact of the tenant)."},
+      "text": {"type": "string", "description": "UTF-8; encoding and segments chosen as for campaigns."},
+      "resend": {"type": "string", "enum": ["at_least_once", "never"]},
+      "valid_for_s": {"type": "integer", "minimum": 60, "maximum": 604800}
+    }
+  },
+  "MessageAccepted": {
+    "type": "object",
+    "properties": {
+      "id": {"type": "integer"},
+      "contact_id": {"type": "integer"},
+      "state": {"type": "string"},
+      "duplicate": {"type": "boolean", "description": "True when the Idempotency-Key was used before."}
     }
   },
   "MessageList": {

@@ -17,7 +17,8 @@
 //   campaigns: create, update, start,  x       x        -        -
 //              pause, resume, cancel
 //   results (JSON tallies, CSV)        x       x        x        x
-//   messages of a campaign             x       x        x*       x*
+//   messages of a campaign, one message x      x        x*       x*
+//   send one message                   x       x        -        -
 //   opt-outs                           x       x        -        x
 //   inbox                              x       x        -        x*
 //   tokens (create, list, revoke)      x       -        -        -
@@ -55,6 +56,7 @@
 #include "api/auth.h"
 #include "api/router.h"
 #include "outreach/campaign_planner.h"
+#include "outreach/message_intake.h"
 #include "store/database.h"
 
 namespace liaison::gateway::api {
@@ -75,6 +77,10 @@ struct RestApiOptions {
   outreach::PlannerOptions planner;
   // Random bytes for token secrets and campaign ids; empty: the OS CSPRNG.
   RandomFill random;
+  // POST /v1/messages: the group-commit intake, and what to call after each commit that
+  // queued messages (the daemon wakes its dispatchers). May be empty.
+  outreach::IntakeOptions intake;
+  std::function<void()> on_messages_queued;
 };
 
 class RestApi {

@@ -67,35 +67,6 @@ const Translation* resolve(const LocalizedText& text, std::string_view language,
   return first;
 }
 
-struct Analysis {
-  store::OutboxEncoding encoding = store::OutboxEncoding::Gsm7;
-  int segments = 0;
-  std::size_t characters = 0;
-};
-
-// Analyses `text` as the SMS layer will send it; on failure *why says why without quoting it.
-bool analyse(std::string_view text, int max_segments, Analysis* out, std::string* why) {
-  sms::EncodeOptions options;
-  options.max_segments = static_cast<std::size_t>(std::clamp(max_segments, 1, 255));
-  const sms::AnalyzeResult a = sms::analyzeText(text, options);
-  if (a.error == sms::EncodeError::TooManySegments) {
-    *why = "needs " + std::to_string(a.info.segments) + " SMS segments; at most " +
-           std::to_string(options.max_segments) + " allowed";
-    return false;
-  }
-  if (!a.ok()) {
-    *why = a.message.empty() ? std::string(sms::encodeErrorName(a.error)) : a.message;
-    return false;
-  }
-  const sms::EncodingChoice& choice = a.info.choice;
-  out->encoding = choice.encoding == sms::Encoding::Ucs2 ? store::OutboxEncoding::Ucs2
-                  : choice.nationalIeOctets() > 0        ? store::OutboxEncoding::Gsm7National
-                                                         : store::OutboxEncoding::Gsm7;
-  out->segments = static_cast<int>(a.info.segments);
-  out->characters = a.info.code_points;
-  return true;
-}
-
 class Problems {
  public:
   explicit Problems(std::vector<std::string>* out) : out_(out) {}
@@ -137,9 +108,9 @@ void checkTranslations(const LocalizedText& t, const std::string& path, int max_
       problems.add(at + ".text", "empty");
       continue;
     }
-    Analysis a;
+    SmsTextAnalysis a;
     std::string why;
-    if (!analyse(tr.text(), max_segments, &a, &why)) problems.add(at + ".text", why);
+    if (!analyseSmsText(tr.text(), max_segments, &a, &why)) problems.add(at + ".text", why);
   }
 }
 
@@ -164,7 +135,7 @@ std::optional<std::int64_t> parseSegmentId(const std::string& id) {
 struct Message {
   std::string language;  // of the text sent
   std::string text;
-  Analysis analysis;
+  SmsTextAnalysis analysis;
 };
 
 // The message for each recipient language, built and analysed on first use. Recipients whose
@@ -215,7 +186,7 @@ class MessageTable {
       m->analysis = a->second;
       return true;
     }
-    if (!analyse(m->text, max_segments_, &m->analysis, why)) return false;
+    if (!analyseSmsText(m->text, max_segments_, &m->analysis, why)) return false;
     if (analysed_.size() < kMaxCachedTexts) analysed_.emplace(m->text, m->analysis);
     return true;
   }
@@ -224,7 +195,7 @@ class MessageTable {
   const PollEngine* engine_;
   int max_segments_;
   std::map<std::string, Message, std::less<>> cache_;      // by recipient language
-  std::map<std::string, Analysis, std::less<>> analysed_;  // by text
+  std::map<std::string, SmsTextAnalysis, std::less<>> analysed_;  // by text
   Message spare_;
 };
 
@@ -358,9 +329,9 @@ std::error_code CampaignPlanner::check(const Campaign& c, std::int64_t now, Chec
           if (language.empty()) continue;
           PollSession session;
           session.language = language;
-          Analysis a;
+          SmsTextAnalysis a;
           std::string why;
-          if (!analyse(out->engine->start(session, 0).text, options_.max_segments, &a, &why)) {
+          if (!analyseSmsText(out->engine->start(session, 0).text, options_.max_segments, &a, &why)) {
             problems.add("poll", "the first message in '" + language + "' " + why);
           }
         }
@@ -636,6 +607,29 @@ std::error_code CampaignPlanner::changeState(std::string_view tenant, std::strin
       default: return {};
     }
   });
+}
+
+bool analyseSmsText(std::string_view text, int max_segments, SmsTextAnalysis* out,
+                    std::string* why) {
+  sms::EncodeOptions options;
+  options.max_segments = static_cast<std::size_t>(std::clamp(max_segments, 1, 255));
+  const sms::AnalyzeResult a = sms::analyzeText(text, options);
+  if (a.error == sms::EncodeError::TooManySegments) {
+    *why = "needs " + std::to_string(a.info.segments) + " SMS segments; at most " +
+           std::to_string(options.max_segments) + " allowed";
+    return false;
+  }
+  if (!a.ok()) {
+    *why = a.message.empty() ? std::string(sms::encodeErrorName(a.error)) : a.message;
+    return false;
+  }
+  const sms::EncodingChoice& choice = a.info.choice;
+  out->encoding = choice.encoding == sms::Encoding::Ucs2 ? store::OutboxEncoding::Ucs2
+                  : choice.nationalIeOctets() > 0        ? store::OutboxEncoding::Gsm7National
+                                                         : store::OutboxEncoding::Gsm7;
+  out->segments = static_cast<int>(a.info.segments);
+  out->characters = a.info.code_points;
+  return true;
 }
 
 }  // namespace liaison::gateway::outreach

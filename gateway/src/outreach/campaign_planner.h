@@ -113,6 +113,17 @@ struct PlanResult {
 using PlanProgress = std::function<bool(std::int64_t done, std::int64_t total)>;
 
 // The resend policy in force: the campaign's, else the default for its kind (header).
+// How the SMS layer will send a text: its encoding, segments and characters.
+struct SmsTextAnalysis {
+  store::OutboxEncoding encoding = store::OutboxEncoding::Gsm7;
+  int segments = 0;
+  std::size_t characters = 0;
+};
+// Analyses `text` as the SMS layer will send it, allowing at most `max_segments` (1-255);
+// false with *why (which never quotes the text) when it cannot be sent. Pure, thread-safe.
+bool analyseSmsText(std::string_view text, int max_segments, SmsTextAnalysis* out,
+                    std::string* why);
+
 store::ResendPolicy effectiveResendPolicy(const liaison::v1::Campaign& campaign);
 
 class CampaignPlanner {

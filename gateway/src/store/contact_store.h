@@ -146,6 +146,9 @@ class ContactStore {
   // indexed lookup, for hot paths such as routing an inbound SMS.
   virtual std::error_code findBasic(std::string_view tenant, std::string_view phone_e164,
                                     Contact* out) = 0;
+  // findBasic by the contact's id, within `tenant` (another tenant's id is NotFound).
+  virtual std::error_code findBasicById(std::string_view tenant, std::int64_t id,
+                                        Contact* out) = 0;
   // STOP (OptedOut: also marks open consents withdrawn at `now`), START (Active), or Invalid.
   virtual std::error_code setStatus(std::string_view tenant, std::string_view phone_e164,
                                     ContactStatus status, std::int64_t now) = 0;

@@ -138,6 +138,13 @@ class OutboxStore {
   virtual std::error_code enqueueBatch(std::span<const NewOutboxMessage> messages, std::int64_t now,
                                        EnqueueCounts* counts) = 0;
 
+  // Inserts one message as queued, or finds the row its (campaign, contact, step) already
+  // has: *id is that row either way and *inserted says which. Opens no transaction of its own
+  // (one statement, two on a conflict), so a caller commits many in one of its own.
+  // InvalidArgument for a message enqueueBatch would refuse.
+  virtual std::error_code enqueueOne(const NewOutboxMessage& message, std::int64_t now,
+                                     std::int64_t* id, bool* inserted) = 0;
+
   // Moves up to `limit` due rows (queued, not_before <= now) to sending in one transaction and
   // returns them: highest priority first, then oldest not_before, then id. Each claim counts an
   // attempt and records `channel`. In the same transaction, due rows past their deadline become

@@ -358,6 +358,23 @@ std::error_code SqliteContactStore::findBasic(std::string_view tenant, std::stri
   return {};
 }
 
+std::error_code SqliteContactStore::findBasicById(std::string_view tenant, std::int64_t id,
+                                                  Contact* out) {
+  std::error_code ec;
+  auto s = db_.cached(std::string("SELECT ").append(kColumns).append(
+                          " FROM contacts c WHERE c.tenant_id = ?1 AND c.id = ?2"),
+                      &ec);
+  if (ec) return ec;
+  s->bind(1, tenant);
+  s->bind(2, id);
+  bool row = false;
+  if ((ec = s->step(&row))) return ec;
+  if (!row) return StoreErrc::NotFound;
+  *out = Contact{};
+  readContact(*s, out);
+  return {};
+}
+
 std::error_code SqliteContactStore::find(std::string_view tenant, std::string_view phone_e164,
                                          Contact* out) {
   if (auto ec = findBasic(tenant, phone_e164, out)) return ec;

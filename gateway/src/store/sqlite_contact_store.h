@@ -21,6 +21,7 @@ class SqliteContactStore final : public ContactStore {
   std::error_code find(std::string_view tenant, std::string_view phone_e164, Contact* out) override;
   std::error_code findBasic(std::string_view tenant, std::string_view phone_e164,
                             Contact* out) override;
+  std::error_code findBasicById(std::string_view tenant, std::int64_t id, Contact* out) override;
   std::error_code setStatus(std::string_view tenant, std::string_view phone_e164,
                             ContactStatus status, std::int64_t now) override;
   std::error_code count(std::string_view tenant, const SqlWhere* where, SegmentCount* out) override;

@@ -119,6 +119,40 @@ bool isValidFailureCode(std::string_view code) {
   return true;
 }
 
+namespace {
+
+constexpr std::string_view kInsertMessage =
+    "INSERT INTO outbox (tenant_id, campaign_id, contact_id, step, to_e164, body, language, "
+    "encoding, segments, priority, resend_policy, time_zone, not_before, expires_at, state, "
+    "attempts, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, 0, ?15, ?15) "
+    "ON CONFLICT (campaign_id, contact_id, step) DO NOTHING";
+
+void bindMessage(Statement& s, const NewOutboxMessage& m, std::int64_t now) {
+  s.reset();  // binding a stepped statement fails silently: reset first
+  s.bind(1, std::string_view(m.tenant_id));
+  s.bind(2, std::string_view(m.campaign_id));
+  s.bind(3, m.contact_id);
+  s.bind(4, std::string_view(m.step));
+  s.bind(5, std::string_view(m.to_e164));
+  s.bind(6, std::string_view(m.body));
+  s.bindOptional(7, m.language);
+  s.bind(8, static_cast<std::int64_t>(m.encoding));
+  s.bind(9, static_cast<std::int64_t>(m.segments));
+  s.bind(10, static_cast<std::int64_t>(m.priority));
+  s.bind(11, static_cast<std::int64_t>(m.resend_policy));
+  s.bindOptional(12, m.time_zone);
+  s.bind(13, m.not_before);
+  if (m.expires_at) {
+    s.bind(14, *m.expires_at);
+  } else {
+    s.bindNull(14);
+  }
+  s.bind(15, now);
+}
+
+}  // namespace
+
 std::error_code SqliteOutboxStore::enqueueBatch(std::span<const NewOutboxMessage> messages,
                                                 std::int64_t now, EnqueueCounts* counts) {
   *counts = {};
@@ -133,36 +167,10 @@ std::error_code SqliteOutboxStore::enqueueBatch(std::span<const NewOutboxMessage
     Transaction txn(db_);
     if (auto ec = txn.begin()) return ec;
     std::error_code ec;
-    auto s = db_.cached(
-        "INSERT INTO outbox (tenant_id, campaign_id, contact_id, step, to_e164, body, language, "
-        "encoding, segments, priority, resend_policy, time_zone, not_before, expires_at, state, "
-        "attempts, created_at, updated_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, 0, ?15, ?15) "
-        "ON CONFLICT (campaign_id, contact_id, step) DO NOTHING",
-        &ec);
+    auto s = db_.cached(kInsertMessage, &ec);
     if (ec) return ec;
     for (std::size_t i = next; i < end; ++i) {
-      const NewOutboxMessage& m = messages[i];
-      s->reset();  // binding a stepped statement fails silently: reset first
-      s->bind(1, std::string_view(m.tenant_id));
-      s->bind(2, std::string_view(m.campaign_id));
-      s->bind(3, m.contact_id);
-      s->bind(4, std::string_view(m.step));
-      s->bind(5, std::string_view(m.to_e164));
-      s->bind(6, std::string_view(m.body));
-      s->bindOptional(7, m.language);
-      s->bind(8, static_cast<std::int64_t>(m.encoding));
-      s->bind(9, static_cast<std::int64_t>(m.segments));
-      s->bind(10, static_cast<std::int64_t>(m.priority));
-      s->bind(11, static_cast<std::int64_t>(m.resend_policy));
-      s->bindOptional(12, m.time_zone);
-      s->bind(13, m.not_before);
-      if (m.expires_at) {
-        s->bind(14, *m.expires_at);
-      } else {
-        s->bindNull(14);
-      }
-      s->bind(15, now);
+      bindMessage(*s, messages[i], now);
       if ((ec = s->run())) return ec;  // the transaction rolls back; earlier batches stand
       if (db_.changes() > 0) {
         ++batch.inserted;
@@ -175,6 +183,34 @@ std::error_code SqliteOutboxStore::enqueueBatch(std::span<const NewOutboxMessage
     counts->already_present += batch.already_present;
     next = end;
   }
+  return {};
+}
+
+std::error_code SqliteOutboxStore::enqueueOne(const NewOutboxMessage& message, std::int64_t now,
+                                              std::int64_t* id, bool* inserted) {
+  if (!validMessage(message)) return StoreErrc::InvalidArgument;
+  std::error_code ec;
+  {
+    auto s = db_.cached(kInsertMessage, &ec);
+    if (ec) return ec;
+    bindMessage(*s, message, now);
+    if ((ec = s->run())) return ec;
+  }
+  *inserted = db_.changes() > 0;
+  if (*inserted) {
+    *id = db_.lastInsertRowId();
+    return {};
+  }
+  auto s = db_.cached(
+      "SELECT id FROM outbox WHERE campaign_id = ?1 AND contact_id = ?2 AND step = ?3", &ec);
+  if (ec) return ec;
+  s->bind(1, std::string_view(message.campaign_id));
+  s->bind(2, message.contact_id);
+  s->bind(3, std::string_view(message.step));
+  bool row = false;
+  if ((ec = s->step(&row))) return ec;
+  if (!row) return StoreErrc::Other;  // the conflict that stopped the insert is gone: a bug
+  *id = s->int64(0);
   return {};
 }
 

@@ -24,6 +24,8 @@ class SqliteOutboxStore final : public OutboxStore {
 
   std::error_code enqueueBatch(std::span<const NewOutboxMessage> messages, std::int64_t now,
                                EnqueueCounts* counts) override;
+  std::error_code enqueueOne(const NewOutboxMessage& message, std::int64_t now, std::int64_t* id,
+                             bool* inserted) override;
   std::error_code claimDue(std::int64_t now, int limit, std::string_view channel,
                            std::vector<OutboxMessage>* out, ClaimCounts* counts) override;
   std::error_code markSubmitted(std::int64_t id, std::span<const std::string> provider_ids,

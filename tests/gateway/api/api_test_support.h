@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -80,7 +81,16 @@ class ApiHarness {
     if (!bearer.empty()) req.headers.emplace_back("Authorization", "Bearer " + bearer);
     if (!body.empty()) req.headers.emplace_back("Content-Type", content_type);
     req.body = body;
-    return handler_(req);
+    return resolve(handler_(req));
+  }
+
+  // A deferred response (POST /v1/messages) waited for, as the HTTP server would.
+  static HttpResponse resolve(HttpResponse r) {
+    if (!r.deferred) return r;
+    std::promise<HttpResponse> answer;
+    auto later = answer.get_future();
+    r.deferred([&answer](HttpResponse done) { answer.set_value(std::move(done)); });
+    return later.get();
   }
 
   struct Reply {

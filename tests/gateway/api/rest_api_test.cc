@@ -612,6 +612,124 @@ TEST_F(RestApiTest, OptOutsAndInboxAreListedPerRole) {
   EXPECT_EQ(as(Role::Analyst, "GET", "/v1/inbox").status, 403);
 }
 
+// ---- single messages
+
+std::int64_t contactIdOf(ApiHarness& api, const std::string& phone) {
+  std::lock_guard lock(api.mutex());
+  store::SqliteContactStore contacts(api.store().database());
+  store::Contact c;
+  EXPECT_FALSE(contacts.findBasic(kTenant, phone, &c));
+  return c.id;
+}
+
+TEST_F(RestApiTest, SingleMessagesAreStoredBeforeTheAnswerAndOnlyOncePerKey) {
+  importSample();
+  const std::int64_t ece = contactIdOf(api_, "+33612340005");
+  auto sent = as(Role::Officer, "POST", "/v1/messages",
+                 {{"contact_id", ece}, {"text", "Konsolosluk günü Cumartesi saat 10'da."}});
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  EXPECT_EQ(sent.json["state"], "queued");
+  EXPECT_EQ(sent.json["duplicate"], false);
+  const std::int64_t id = sent.json["id"];
+  EXPECT_EQ(sent.header("Location"), "/v1/messages/" + std::to_string(id));
+  // Durable before the answer: the row is in the file, read through another connection.
+  {
+    std::error_code ec;
+    auto reader = store::Database::open(api_.dir().file("liaison.db"),
+                                        store::Database::Mode::ReadOnly, &ec);
+    ASSERT_TRUE(reader) << ec.message();
+    store::SqliteOutboxStore outbox(*reader);
+    store::OutboxMessage row;
+    ASSERT_FALSE(outbox.get(id, &row));
+    EXPECT_EQ(row.state, store::OutboxState::Queued);
+    EXPECT_EQ(row.to_e164, "+33612340005");
+    EXPECT_EQ(row.language, "tr");
+    EXPECT_EQ(row.priority, store::OutboxPriority::Reply);
+    EXPECT_EQ(row.campaign_id, "api");
+    ASSERT_TRUE(row.expires_at.has_value());
+    EXPECT_EQ(*row.expires_at, api_.nowS() + 24 * 3600);
+  }
+  auto got = as(Role::Officer, "GET", "/v1/messages/" + std::to_string(id));
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.json["body"], "Konsolosluk günü Cumartesi saat 10'da.");
+  EXPECT_EQ(got.json["to"], "+33612340005");
+  EXPECT_EQ(got.json["segments"], 1);
+  auto analysed = as(Role::Analyst, "GET", "/v1/messages/" + std::to_string(id));
+  ASSERT_EQ(analysed.status, 200);
+  EXPECT_FALSE(analysed.json.contains("body"));
+  EXPECT_FALSE(analysed.json.contains("to"));
+
+  // The same Idempotency-Key for the same contact: the first message, nothing new queued.
+  const json by_number = {{"to", "+49 151 12340002"}, {"text", "Your passport is ready."}};
+  auto withKey = [&](Role role, const std::string& key) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/v1/messages";
+    r.headers = {{"Authorization", "Bearer " + api_.token(kTenant, role)},
+                 {"Content-Type", "application/json"},
+                 {"Idempotency-Key", key}};
+    r.body = by_number.dump();
+    return ApiHarness::toReply(ApiHarness::resolve(api_.handler()(r)));
+  };
+  auto first = withKey(Role::Admin, "passport-2026-0042");
+  ASSERT_EQ(first.status, 202) << first.body;
+  EXPECT_EQ(first.json["contact_id"], contactIdOf(api_, "+4915112340002"));
+  auto second = withKey(Role::Officer, "passport-2026-0042");
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.json["id"], first.json["id"]);
+  EXPECT_EQ(second.json["duplicate"], true);
+  // Without a key, the same request is a new message.
+  EXPECT_EQ(as(Role::Admin, "POST", "/v1/messages", by_number).status, 202);
+  {
+    std::lock_guard lock(api_.mutex());
+    store::SqliteOutboxStore outbox(api_.store().database());
+    std::array<std::int64_t, 8> counts{};
+    ASSERT_FALSE(outbox.countByState("api", &counts));
+    EXPECT_EQ(counts[static_cast<int>(store::OutboxState::Queued)], 3);
+  }
+  EXPECT_EQ(withKey(Role::Officer, "has space").status, 400);
+}
+
+TEST_F(RestApiTest, SingleMessagesAreRefusedForStopUnknownRecipientsAndBadBodies) {
+  importSample();
+  {
+    std::lock_guard lock(api_.mutex());
+    store::SqliteContactStore contacts(api_.store().database());
+    ASSERT_FALSE(contacts.setStatus(kTenant, "+33612340006", store::ContactStatus::OptedOut,
+                                    api_.nowS()));
+  }
+  auto send = [&](const json& body) { return as(Role::Officer, "POST", "/v1/messages", body); };
+  auto stopped = send({{"to", "+33612340006"}, {"text", "hello"}});
+  EXPECT_EQ(stopped.status, 409);
+  EXPECT_EQ(stopped.json["error"]["code"], "opted_out");
+  EXPECT_EQ(send({{"contact_id", 999999}, {"text", "hello"}}).status, 404);
+  EXPECT_EQ(send({{"to", "+4915112349999"}, {"text", "hello"}}).status, 404);  // not a contact
+  for (const json& bad : {json::object(),
+                          json{{"text", "no recipient"}},
+                          json{{"contact_id", 1}, {"to", "+4915112340001"}, {"text", "both"}},
+                          json{{"contact_id", -4}, {"text", "negative"}},
+                          json{{"contact_id", "1"}, {"text", "id as a string"}},
+                          json{{"to", "not a number"}, {"text", "x"}},
+                          json{{"to", "+4915112340001"}},
+                          json{{"to", "+4915112340001"}, {"text", ""}},
+                          json{{"to", "+4915112340001"}, {"text", std::string(2000, 'a')}},
+                          json{{"to", "+4915112340001"}, {"text", "x"}, {"resend", "sometimes"}},
+                          json{{"to", "+4915112340001"}, {"text", "x"}, {"valid_for_s", 5}},
+                          json{{"to", "+4915112340001"}, {"text", "x"}, {"colour", "red"}}}) {
+    auto r = send(bad);
+    EXPECT_EQ(r.status, 422) << bad.dump() << " -> " << r.body;
+    EXPECT_FALSE(hasDigitRun(r.body)) << r.body;
+  }
+  EXPECT_EQ(as(Role::Analyst, "POST", "/v1/messages", {{"contact_id", 1}, {"text", "x"}}).status,
+            403);
+  // Nothing of the refused requests reached the outbox.
+  std::lock_guard lock(api_.mutex());
+  store::SqliteOutboxStore outbox(api_.store().database());
+  std::array<std::int64_t, 8> counts{};
+  ASSERT_FALSE(outbox.countByState("api", &counts));
+  EXPECT_EQ(counts[static_cast<int>(store::OutboxState::Queued)], 0);
+}
+
 TEST_F(RestApiTest, AdminsManageTokensThatWorkUntilRevoked) {
   auto created = admin("POST", "/v1/tokens", {{"name", "field laptop"}, {"role", "officer"}});
   ASSERT_EQ(created.status, 201) << created.body;

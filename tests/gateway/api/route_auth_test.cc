@@ -59,6 +59,11 @@ Objects populate(ApiHarness& api, const std::string& tenant, const std::string& 
                             {{"phone", phone}, {"language", "en"}, {"country", "DE"}});
   EXPECT_EQ(contact.status, 201) << contact.body;
   o.ids["contact_id"] = std::to_string(contact.json.value("id", 0));
+  auto message = api.callAs(tenant, Role::Officer, "POST", "/v1/messages",
+                            {{"contact_id", contact.json.value("id", 0)},
+                             {"text", "Consular day on Saturday."}});
+  EXPECT_EQ(message.status, 202) << message.body;
+  o.ids["message_id"] = std::to_string(message.json.value("id", 0));
   json segment_body = json::parse(
       R"({"filter": {"condition": {"field": "language", "op": "EQUALS", "values": ["en"]}}})");
   segment_body["name"] = segment_name;
@@ -239,7 +244,8 @@ TEST_P(RouteAuthTest, NeedsATokenTheRightRoleAndTheCallersTenant) {
             << r.method << " " << own << " shows tenant B's data to " << roleName(role);
       }
       for (const auto& [name, id] : objects_b_->ids) {
-        if (name == "contact_id" || name == "segment_id") continue;  // small integers recur
+        // Small integers recur.
+        if (name == "contact_id" || name == "segment_id" || name == "message_id") continue;
         EXPECT_EQ(res.body.find(id), std::string::npos)
             << r.method << " " << own << " shows tenant B's " << name;
       }

@@ -119,6 +119,10 @@ class FailingOutbox final : public store::OutboxStore {
     }
     return real_.enqueueBatch(messages, now, counts);
   }
+  std::error_code enqueueOne(const store::NewOutboxMessage& message, std::int64_t now,
+                             std::int64_t* id, bool* inserted) override {
+    return real_.enqueueOne(message, now, id, inserted);
+  }
   std::error_code claimDue(std::int64_t now, int limit, std::string_view channel,
                            std::vector<store::OutboxMessage>* out,
                            store::ClaimCounts* counts) override {
