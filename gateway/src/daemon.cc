@@ -49,6 +49,7 @@
 #include "store/sqlite_response_store.h"
 #include "store/sqlite_store.h"
 #include "sync/sync_service.h"
+#include "util/group_commit.h"
 #include "util/log.h"
 #include "util/metrics.h"
 
@@ -65,6 +66,10 @@ std::int64_t unixSeconds() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// Webhook requests per inbound group commit, and waiting at most (then 503, retried later).
+constexpr std::size_t kInboundGroupRequests = 1'000;
+constexpr std::size_t kInboundPendingRequests = 20'000;
 
 // One tenant's inbound pipeline: its own processor (keywords, reply texts, region) over the
 // shared store. Used only with the store mutex held.
@@ -103,6 +108,11 @@ class Gateway {
   std::vector<api::Route> webhookRoutes();
   std::vector<api::Route> operatorRoutes();
   std::error_code storeInbound(const outreach::InboundMessage& message);
+  struct InboundJob {
+    std::vector<chttp::InboundSms> records;
+    std::function<void(std::error_code)> done;
+  };
+  void commitInbound(std::vector<InboundJob>& jobs);
   void wakeDispatchers();
   void sampleMetrics();
   void housekeeping();
@@ -135,6 +145,9 @@ class Gateway {
   };
   std::vector<std::unique_ptr<Account>> accounts_;
 
+  // Webhook inbound records, committed in groups; destroyed (its last group committed) before
+  // the dispatchers it wakes and after the endpoints whose requests it answers.
+  std::unique_ptr<util::GroupCommitter<InboundJob>> inbound_group_;
   std::unique_ptr<api::HttpServer> server_;
   std::unique_ptr<asio::steady_timer> sampler_;
   std::unique_ptr<asio::steady_timer> housekeeper_;
@@ -220,6 +233,37 @@ void Gateway::buildInbound() {
         db, *contacts_, *campaigns_, *responses_, *outbox_, config::inboundConfig(t));
     pipelines_.emplace(t.id, std::move(p));
   }
+  inbound_group_ = std::make_unique<util::GroupCommitter<InboundJob>>(
+      [this](std::vector<InboundJob>& jobs) { commitInbound(jobs); }, kInboundGroupRequests,
+      kInboundPendingRequests);
+}
+
+// On the inbound group thread: the webhook records gathered while the previous group was
+// being committed, processed in order and committed with one fsync. Any failure rolls the
+// whole group back and every request of it answers 503, so the providers deliver again (the
+// pipeline de-duplicates by provider id).
+void Gateway::commitInbound(std::vector<InboundJob>& jobs) {
+  std::error_code ec;
+  {
+    std::lock_guard lock(store_mu_);
+    store::Transaction txn(db_->database());
+    ec = txn.begin();
+    for (const InboundJob& job : jobs) {
+      for (const chttp::InboundSms& sms : job.records) {
+        if (ec) break;
+        outreach::InboundMessage m;
+        m.tenant_id = sms.tenant_id;
+        m.channel = sms.channel;
+        m.provider_id = sms.provider_id;
+        m.from = sms.from;
+        m.text = sms.text;
+        m.received_at = sms.received_at;
+        ec = storeInbound(m);
+      }
+    }
+    if (!ec) ec = txn.commit();
+  }
+  for (InboundJob& job : jobs) job.done(ec);
 }
 
 // Store mutex held.
@@ -319,19 +363,13 @@ std::vector<api::Route> Gateway::webhookRoutes() {
     wc.auth.secret = h.webhook_secret.reveal();
     wc.auth.max_skew = config_.webhooks.timestamp_tolerance;
     wc.max_body_bytes = config_.webhooks.max_body_bytes;
-    auto inbound = [this](const std::vector<chttp::InboundSms>& batch) {
-      std::lock_guard lock(store_mu_);
-      for (const auto& sms : batch) {
-        outreach::InboundMessage m;
-        m.tenant_id = sms.tenant_id;
-        m.channel = sms.channel;
-        m.provider_id = sms.provider_id;
-        m.from = sms.from;
-        m.text = sms.text;
-        m.received_at = sms.received_at;
-        if (auto ec = storeInbound(m)) return ec;
+    // Inbound records of concurrent webhook calls are committed together (commitInbound).
+    auto inbound = [this](std::vector<chttp::InboundSms> batch,
+                          std::function<void(std::error_code)> done) {
+      InboundJob job{std::move(batch), std::move(done)};
+      if (!inbound_group_->submit(job)) {
+        job.done(std::make_error_code(std::errc::resource_unavailable_try_again));
       }
-      return std::error_code{};
     };
     // Reports for messages this gateway sent through the aggregator: matched by the provider
     // id the send response gave. Until sending over HTTP is wired (see buildDispatchers) no

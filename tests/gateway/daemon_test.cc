@@ -8,6 +8,7 @@
 #include <future>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -185,6 +186,81 @@ TEST(Daemon, RunsAConfiguredSmppAccountWithApiSyncMetricsAndInbound) {
   sim.stop();
   work.reset();
   sim_thread.join();
+}
+
+TEST(Daemon, WebhookMessagesFromConcurrentRequestsAreAllStoredOnce) {
+  TempDir dir;
+  const std::string token(40, 'k');
+  const std::string secret = "webhook-secret-0123456789";
+  DaemonOptions options;
+  config::Config& cfg = options.config;
+  cfg.server.port = 0;
+  cfg.server.data_dir = dir.file("data");
+  cfg.api.bootstrap_admin_token = config::Secret(token, "test");
+  cfg.api.rate_limit_per_second = 1e6;
+  cfg.api.rate_limit_burst = 1'000'000;
+  config::TenantConfig tenant;
+  tenant.id = "t1";
+  tenant.languages = {"en"};
+  cfg.tenants.push_back(tenant);
+  config::HttpAggregatorConfig agg;
+  agg.name = "agg";
+  agg.tenant = "t1";
+  agg.url = "http://127.0.0.1:9/send";
+  agg.json.auth = config::HttpAuth::None;
+  agg.webhook_auth = config::WebhookAuth::Token;
+  agg.webhook_secret = config::Secret(secret, "test");
+  cfg.http.push_back(agg);
+
+  std::promise<DaemonHandle> ready;
+  auto future = ready.get_future();
+  auto exit_code = std::async(std::launch::async, [&] {
+    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
+  });
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const DaemonHandle h = future.get();
+
+  auto deliver = [&](int n) {
+    const std::string body = R"({"id": "prov-)" + std::to_string(n) + R"(", "from": "+336123)" +
+                             std::to_string(40000 + n) + R"(", "text": "question )" +
+                             std::to_string(n) + R"("})";
+    return httpRequest("POST", h.port, "/webhooks/agg/inbound", body,
+                       {"Content-Type: application/json", "X-Liaison-Token: " + secret});
+  };
+  constexpr int kThreads = 16;
+  constexpr int kEach = 10;
+  std::vector<std::future<int>> senders;
+  for (int t = 0; t < kThreads; ++t) {
+    senders.push_back(std::async(std::launch::async, [&, t] {
+      int ok = 0;
+      for (int i = 0; i < kEach; ++i) ok += deliver(t * kEach + i).status == 200 ? 1 : 0;
+      return ok;
+    }));
+  }
+  int ok = 0;
+  for (auto& s : senders) ok += s.get();
+  EXPECT_EQ(ok, kThreads * kEach);
+  // Redeliveries are acknowledged and change nothing.
+  for (int n = 0; n < 5; ++n) EXPECT_EQ(deliver(n).status, 200);
+  const HttpResult inbox = httpRequest("GET", h.port, "/v1/inbox?limit=500", {},
+                                       {"Authorization: Bearer " + token});
+  ASSERT_EQ(inbox.status, 200) << inbox.body;
+  std::size_t items = 0;
+  for (std::size_t at = inbox.body.find("\"received_at\""); at != std::string::npos;
+       at = inbox.body.find("\"received_at\"", at + 1)) {
+    ++items;
+  }
+  EXPECT_EQ(items, static_cast<std::size_t>(kThreads * kEach));
+  // A bad token is refused and stores nothing.
+  EXPECT_EQ(httpRequest("POST", h.port, "/webhooks/agg/inbound",
+                        R"({"id": "x", "from": "+33612349999", "text": "hi"})",
+                        {"Content-Type: application/json", "X-Liaison-Token: wrong"})
+                .status,
+            401);
+
+  h.stop();
+  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_EQ(exit_code.get(), 0);
 }
 
 TEST(Daemon, BadConfigurationIsRefusedBeforeAnythingStarts) {

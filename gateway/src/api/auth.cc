@@ -360,11 +360,7 @@ AuthResult Authenticator::authenticate(std::string_view authorization, std::int6
   }
   const std::string presented_hash = sha256(*credentials);
   TokenRecord record;
-  std::error_code ec;
-  {
-    std::lock_guard lock(store_mu_);
-    ec = tokens_.get(id, &record);
-  }
+  const std::error_code ec = lookup(std::string(id), now_ms, &record);
   if (ec == store::StoreErrc::NotFound) {
     result.error = AuthErrc::InvalidToken;
     return result;
@@ -435,9 +431,38 @@ AuthResult Authenticator::authenticate(std::string_view authorization, std::int6
   return result;
 }
 
+std::error_code Authenticator::lookup(const std::string& id, std::int64_t now_ms,
+                                      TokenRecord* out) {
+  if (options_.record_cache_ms > 0) {
+    std::lock_guard lock(mu_);
+    auto it = records_.find(id);
+    if (it != records_.end() && now_ms >= it->second.read_ms &&
+        now_ms - it->second.read_ms < options_.record_cache_ms) {
+      *out = it->second.record;
+      return {};
+    }
+  }
+  std::error_code ec;
+  {
+    std::lock_guard lock(store_mu_);
+    ec = tokens_.get(id, out);
+  }
+  if (ec || options_.record_cache_ms <= 0) return ec;  // unknown ids are never cached
+  std::lock_guard lock(mu_);
+  if (records_.size() >= options_.max_buckets) {
+    std::erase_if(records_, [&](const auto& entry) {
+      return now_ms - entry.second.read_ms >= options_.record_cache_ms;
+    });
+    if (records_.size() >= options_.max_buckets) records_.clear();
+  }
+  records_[id] = CachedRecord{*out, now_ms};
+  return {};
+}
+
 void Authenticator::forget(std::string_view token_id) {
   std::lock_guard lock(mu_);
   buckets_.erase(std::string(token_id));
+  records_.erase(std::string(token_id));
 }
 
 }  // namespace liaison::gateway::api

@@ -205,6 +205,11 @@ struct AuthOptions {
   // (an fsync) per request.
   std::int64_t touch_interval_s = 60;
   std::size_t max_buckets = 10'000;  // idle (full) buckets are dropped past this
+  // A token's row, once read, is reused for this long, so a busy client does not take the
+  // store mutex on every request (where it would queue behind commits). A revocation through
+  // the API takes effect at once (forget()); one made by another process (the CLI) within this
+  // time. 0: read the store on every request.
+  std::int64_t record_cache_ms = 2'000;
 };
 
 // Who is calling.
@@ -239,12 +244,19 @@ class Authenticator {
     std::int64_t refilled_ms = 0;
     std::int64_t touched_s = 0;  // last last_used_at write
   };
+  struct CachedRecord {
+    TokenRecord record;
+    std::int64_t read_ms = 0;
+  };
+  // The token's row: from the cache while fresh, else from the store (under store_mu).
+  std::error_code lookup(const std::string& id, std::int64_t now_ms, TokenRecord* out);
 
   TokenStore& tokens_;
   std::mutex& store_mu_;
   AuthOptions options_;
   std::mutex mu_;                                    // guards buckets_
   std::unordered_map<std::string, Bucket> buckets_;  // by token id
+  std::unordered_map<std::string, CachedRecord> records_;  // by token id; guarded by mu_
 };
 
 }  // namespace liaison::gateway::api

@@ -3,10 +3,8 @@
 // MessageIntake (message_intake.h): one thread, one transaction per gathered batch.
 #include "outreach/message_intake.h"
 
-#include <algorithm>
 #include <chrono>
 #include <utility>
-#include <vector>
 
 #include "store/sqlite_contact_store.h"
 #include "store/sqlite_outbox_store.h"
@@ -19,19 +17,11 @@ MessageIntake::MessageIntake(store::Database& db, std::mutex& store_mu, IntakeOp
     : db_(db),
       store_mu_(store_mu),
       options_(std::move(options)),
-      on_committed_(std::move(on_committed)) {
-  options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
-  worker_ = std::thread([this] { run(); });
-}
+      on_committed_(std::move(on_committed)),
+      group_([this](std::vector<Pending>& batch) { commit(batch); }, options_.max_batch,
+             options_.max_pending) {}
 
-MessageIntake::~MessageIntake() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  worker_.join();
-}
+MessageIntake::~MessageIntake() = default;
 
 std::int64_t MessageIntake::now() const {
   if (options_.clock) return options_.clock();
@@ -41,47 +31,24 @@ std::int64_t MessageIntake::now() const {
 }
 
 void MessageIntake::submit(DirectMessage message, Done done) {
-  {
-    std::unique_lock lock(mu_);
-    if (!stopping_ && pending_.size() < options_.max_pending) {
-      pending_.push_back(Pending{std::move(message), std::move(done)});
-      stats_.pending = pending_.size();
-      lock.unlock();
-      wake_.notify_one();
-      return;
-    }
-    ++stats_.busy;
-  }
+  Pending p{std::move(message), std::move(done)};
+  if (group_.submit(p)) return;
   IntakeResult busy;
   busy.outcome = IntakeOutcome::Busy;
-  done(busy);
+  p.done(busy);
 }
 
 IntakeStats MessageIntake::stats() const {
-  std::lock_guard lock(mu_);
-  return stats_;
+  IntakeStats s;
+  s.accepted = accepted_;
+  s.duplicates = duplicates_;
+  s.refused = refused_;
+  s.store_failures = store_failures_;
+  s.groups = group_.stats();
+  return s;
 }
 
-void MessageIntake::run() {
-  std::deque<Pending> batch;
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
-      if (pending_.empty()) return;  // stopping, and everything accepted is committed
-      const std::size_t n = std::min(pending_.size(), options_.max_batch);
-      for (std::size_t i = 0; i < n; ++i) {
-        batch.push_back(std::move(pending_.front()));
-        pending_.pop_front();
-      }
-      stats_.pending = pending_.size();
-    }
-    commit(batch);
-    batch.clear();
-  }
-}
-
-void MessageIntake::commit(std::deque<Pending>& batch) {
+void MessageIntake::commit(std::vector<Pending>& batch) {
   std::vector<IntakeResult> results(batch.size());
   std::error_code failed;
   std::uint64_t accepted = 0;
@@ -162,17 +129,12 @@ void MessageIntake::commit(std::deque<Pending>& batch) {
       r.error = failed;
     }
   }
-  {
-    std::lock_guard lock(mu_);
-    ++stats_.commits;
-    stats_.largest_batch = std::max(stats_.largest_batch, batch.size());
-    if (failed) {
-      stats_.store_failures += batch.size();
-    } else {
-      stats_.accepted += accepted;
-      stats_.duplicates += duplicates;
-      stats_.refused += refused;
-    }
+  if (failed) {
+    store_failures_ += batch.size();
+  } else {
+    accepted_ += accepted;
+    duplicates_ += duplicates;
+    refused_ += refused;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i]);
   if (!failed && accepted > 0 && on_committed_) on_committed_();

@@ -28,19 +28,19 @@
 // must not block for long. The destructor commits what is pending, then stops.
 #pragma once
 
-#include <condition_variable>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <system_error>
-#include <thread>
+#include <vector>
 
 #include "store/database.h"
 #include "store/outbox_store.h"
+#include "util/group_commit.h"
 
 namespace liaison::gateway::outreach {
 
@@ -88,12 +88,9 @@ struct IntakeOptions {
 struct IntakeStats {
   std::uint64_t accepted = 0;
   std::uint64_t duplicates = 0;
-  std::uint64_t refused = 0;  // no such contact, opted out, invalid
-  std::uint64_t busy = 0;
+  std::uint64_t refused = 0;         // no such contact, opted out, invalid
   std::uint64_t store_failures = 0;  // messages in failed batches
-  std::uint64_t commits = 0;
-  std::size_t largest_batch = 0;
-  std::size_t pending = 0;
+  util::GroupCommitStats groups;     // commits, largest group, pending, busy (refused there)
 };
 
 class MessageIntake {
@@ -116,21 +113,15 @@ class MessageIntake {
     DirectMessage message;
     Done done;
   };
-  void run();
-  void commit(std::deque<Pending>& batch);
+  void commit(std::vector<Pending>& batch);
   std::int64_t now() const;
 
   store::Database& db_;
   std::mutex& store_mu_;
   IntakeOptions options_;
   std::function<void()> on_committed_;
-
-  mutable std::mutex mu_;  // guards everything below
-  std::condition_variable wake_;
-  std::deque<Pending> pending_;
-  IntakeStats stats_;
-  bool stopping_ = false;
-  std::thread worker_;  // last: starts after the rest is built
+  std::atomic<std::uint64_t> accepted_{0}, duplicates_{0}, refused_{0}, store_failures_{0};
+  util::GroupCommitter<Pending> group_;  // last: its thread stops first
 };
 
 }  // namespace liaison::gateway::outreach

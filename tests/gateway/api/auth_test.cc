@@ -208,10 +208,32 @@ TEST_F(AuthTest, RevokedTokensAreRejectedAndRevocationIsTenantScoped) {
   EXPECT_EQ(result, store::Transition::Applied);
   ASSERT_FALSE(tokens_.revoke("tenant-a", t.record.id, kNow + 2, &result));
   EXPECT_EQ(result, store::Transition::Ignored);
-  EXPECT_EQ(auth.authenticate("Bearer " + t.token, kNowMs + 1000).error, AuthErrc::Revoked);
+  // Revoked behind the authenticator's back (as the CLI does, from another process): its
+  // cached row is used until it is record_cache_ms old, then the store says revoked.
+  const std::int64_t cache_ms = AuthOptions{}.record_cache_ms;
+  EXPECT_TRUE(auth.authenticate("Bearer " + t.token, kNowMs + cache_ms - 1).ok());
+  EXPECT_EQ(auth.authenticate("Bearer " + t.token, kNowMs + cache_ms).error, AuthErrc::Revoked);
   TokenRecord stored;
   ASSERT_FALSE(tokens_.get(t.record.id, &stored));
   EXPECT_EQ(stored.revoked_at, kNow + 1);  // the first revocation stands
+}
+
+TEST_F(AuthTest, ARevocationTheAuthenticatorIsToldOfTakesEffectAtOnce) {
+  IssuedToken t = issue("tenant-a", Role::Officer);
+  Authenticator auth(tokens_, mu_);
+  ASSERT_TRUE(auth.authenticate("Bearer " + t.token, kNowMs).ok());
+  store::Transition result{};
+  ASSERT_FALSE(tokens_.revoke("tenant-a", t.record.id, kNow, &result));
+  auth.forget(t.record.id);  // what DELETE /v1/tokens/{id} does after revoking
+  EXPECT_EQ(auth.authenticate("Bearer " + t.token, kNowMs + 1).error, AuthErrc::Revoked);
+  // Without the cache every request reads the store.
+  IssuedToken u = issue("tenant-a", Role::Officer);
+  AuthOptions uncached;
+  uncached.record_cache_ms = 0;
+  Authenticator strict(tokens_, mu_, uncached);
+  ASSERT_TRUE(strict.authenticate("Bearer " + u.token, kNowMs).ok());
+  ASSERT_FALSE(tokens_.revoke("tenant-a", u.record.id, kNow, &result));
+  EXPECT_EQ(strict.authenticate("Bearer " + u.token, kNowMs + 1).error, AuthErrc::Revoked);
 }
 
 TEST_F(AuthTest, TokenBucketLimitsEachTokenAndSaysWhenToRetry) {

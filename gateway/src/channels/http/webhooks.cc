@@ -91,8 +91,12 @@ bool constantTimeEquals(std::string_view a, std::string_view b) {
 }
 
 struct WebhookEndpoint::Impl {
-  Impl(WebhookConfig cfg, InboundSink in, DeliverySink out)
-      : config(std::move(cfg)), inbound_sink(std::move(in)), delivery_sink(std::move(out)) {
+  Impl(WebhookConfig cfg, InboundSink in, DeliverySink out, InboundSinkAsync in_async = {})
+      : config(std::move(cfg)),
+        inbound_sink(std::move(in)),
+        inbound_async(std::move(in_async)),
+        delivery_sink(std::move(out)) {
+    if (!inbound_sink && !inbound_async) throw std::invalid_argument("webhook: sinks required");
     if (config.channel.empty()) throw std::invalid_argument("webhook.channel: required");
     if (config.auth.secret.size() < kMinSecretBytes) {
       throw std::invalid_argument("webhook.auth.secret: at least 16 bytes");
@@ -112,8 +116,10 @@ struct WebhookEndpoint::Impl {
       validateFormat(config.json_inbound);
       validateFormat(config.json_delivery);
     }
-    if (!inbound_sink || !delivery_sink) throw std::invalid_argument("webhook: sinks required");
+    if (!delivery_sink) throw std::invalid_argument("webhook: sinks required");
   }
+  Impl(WebhookConfig cfg, InboundSinkAsync in, DeliverySink out)
+      : Impl(std::move(cfg), InboundSink(), std::move(out), std::move(in)) {}
 
   std::int64_t now() const {
     if (config.clock) return config.clock();
@@ -281,6 +287,9 @@ struct WebhookEndpoint::Impl {
       keys.push_back(std::move(key));
     }
     duplicates += dups;
+    if (!batch.empty() && inbound_async) {
+      return deferInbound(std::move(batch), std::move(keys), dups);
+    }
     if (!batch.empty()) {
       std::error_code ec;
       try {
@@ -293,6 +302,25 @@ struct WebhookEndpoint::Impl {
       inbound_count += batch.size();
     }
     return accepted(batch.size(), dups);
+  }
+
+  api::HttpResponse deferInbound(std::vector<InboundSms> batch, std::vector<std::string> keys,
+                                 std::size_t dups) {
+    return api::deferResponse([this, batch = std::move(batch), keys = std::move(keys),
+                               dups](api::ResponseCallback done) mutable {
+      const std::size_t n = batch.size();
+      auto finish = [this, keys = std::move(keys), n, dups, done](std::error_code ec) {
+        if (ec) return done(sinkFailed(Kind::Inbound, ec.message()));
+        remember(keys);
+        inbound_count += n;
+        done(accepted(n, dups));
+      };
+      try {
+        inbound_async(std::move(batch), std::move(finish));
+      } catch (const std::exception&) {
+        done(sinkFailed(Kind::Inbound, "exception"));
+      }
+    });
   }
 
   api::HttpResponse delivery(const api::HttpRequest& request) {
@@ -348,7 +376,8 @@ struct WebhookEndpoint::Impl {
   }
 
   const WebhookConfig config;
-  const InboundSink inbound_sink;
+  const InboundSink inbound_sink;  // or
+  const InboundSinkAsync inbound_async;
   const DeliverySink delivery_sink;
 
   std::mutex mu;
@@ -360,6 +389,10 @@ struct WebhookEndpoint::Impl {
 };
 
 WebhookEndpoint::WebhookEndpoint(WebhookConfig config, InboundSink inbound, DeliverySink delivery)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(inbound), std::move(delivery))) {}
+
+WebhookEndpoint::WebhookEndpoint(WebhookConfig config, InboundSinkAsync inbound,
+                                 DeliverySink delivery)
     : impl_(std::make_unique<Impl>(std::move(config), std::move(inbound), std::move(delivery))) {}
 
 WebhookEndpoint::~WebhookEndpoint() = default;

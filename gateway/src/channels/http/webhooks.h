@@ -67,6 +67,11 @@ struct DeliveryReport {
 // provider delivers again). Called concurrently from several connections.
 using InboundSink = std::function<std::error_code(const std::vector<InboundSms>&)>;
 using DeliverySink = std::function<std::error_code(const std::vector<DeliveryReport>&)>;
+// The inbound sink answered later: call `done` once, from any thread, with {} once the records
+// are durable or with the error. The request then holds no HTTP thread while it waits, so the
+// owner can commit the records of many concurrent requests together (group commit).
+using InboundSinkAsync =
+    std::function<void(std::vector<InboundSms> batch, std::function<void(std::error_code)> done)>;
 
 enum class WebhookFormat : uint8_t { Kannel, Json };
 enum class WebhookAuthMode : uint8_t { HmacSha256, Token };
@@ -115,6 +120,10 @@ class WebhookEndpoint {
   // Throws std::invalid_argument for an unusable config (short secret, empty channel, Kannel
   // format with HMAC authentication, malformed JSON pointers). The sinks must outlive this.
   WebhookEndpoint(WebhookConfig config, InboundSink inbound, DeliverySink delivery);
+  // With an asynchronous inbound sink: handleInbound answers through a deferred response
+  // (api::HttpResponse::deferred) whenever it has records for the sink. The endpoint must
+  // outlive every `done` the sink still holds.
+  WebhookEndpoint(WebhookConfig config, InboundSinkAsync inbound, DeliverySink delivery);
   ~WebhookEndpoint();
   WebhookEndpoint(const WebhookEndpoint&) = delete;
   WebhookEndpoint& operator=(const WebhookEndpoint&) = delete;
