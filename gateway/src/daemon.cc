@@ -458,13 +458,6 @@ bool Gateway::anyChannelBound() const {
 }
 
 bool Gateway::build() {
-  if (config_.server.tls()) {
-    log::error("daemon.tls_unsupported",
-               {{"hint",
-                 "TLS for the API is not built in yet: remove [server] tls_cert_file and "
-                 "tls_key_file and terminate TLS in a reverse proxy in front of the gateway"}});
-    return false;
-  }
   if (!openStore()) return false;
   if (!bootstrapAdminToken()) return false;
   metrics_ = std::make_unique<metrics::GatewayMetrics>(metrics::registerGatewayMetrics(registry_));
@@ -505,6 +498,15 @@ bool Gateway::build() {
 
 bool Gateway::start() {
   if (auto ec = server_->start()) {
+    if (ec.category() == api::httpServerCategory()) {
+      log::error("http.tls_failed",
+                 {{"cert", config_.server.tls_cert_file},
+                  {"key", config_.server.tls_key_file},
+                  {"reason", ec.message()},
+                  {"hint", "give [server] tls_cert_file a PEM certificate chain and "
+                           "tls_key_file its unencrypted PEM private key"}});
+      return false;
+    }
     log::error("http.bind_failed",
                {{"address", config_.server.address},
                 {"port", std::to_string(config_.server.port)},
@@ -512,8 +514,9 @@ bool Gateway::start() {
                 {"hint", "choose another --listen port or stop the other process using it"}});
     return false;
   }
-  log::info("http.listening",
-            {{"address", config_.server.address}, {"port", std::to_string(server_->port())}});
+  log::info("http.listening", {{"address", config_.server.address},
+                               {"port", std::to_string(server_->port())},
+                               {"scheme", config_.server.tls() ? "https" : "http"}});
   for (auto& a : accounts_) {
     if (auto ec = a->dispatcher->start()) {
       // The ledger could not be recovered: the account stays down, the rest runs; readyz

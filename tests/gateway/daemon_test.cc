@@ -21,6 +21,7 @@
 #include "cli/demo.h"
 #include "http_client.h"
 #include "temp_dir.h"
+#include "tls_cert.h"
 
 namespace liaison::gateway {
 namespace {
@@ -55,6 +56,34 @@ TEST(Daemon, ServesHealthReadinessVersionAndStopsCleanly) {
   ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(20)), std::future_status::ready);
   EXPECT_EQ(exit_code.get(), 0);
   EXPECT_TRUE(std::filesystem::exists(dir.file("data/liaison.db")));
+}
+
+TEST(Daemon, ServesHttpsWithTheConfiguredCertificateAndRefusesAMismatchedKey) {
+  TempDir dir;
+  ASSERT_TRUE(liaison::testing::makeCertificate(dir, "gateway"))
+      << "the openssl command is needed (scripts/setup)";
+  ASSERT_TRUE(liaison::testing::makeCertificate(dir, "other"));
+  DaemonOptions options;
+  options.config.server.port = 0;
+  options.config.server.data_dir = dir.file("data");
+  options.config.server.tls_cert_file = dir.file("gateway.pem");
+  options.config.server.tls_key_file = dir.file("gateway.key");
+  std::promise<DaemonHandle> ready;
+  auto future = ready.get_future();
+  auto exit_code = std::async(std::launch::async, [&] {
+    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
+  });
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const DaemonHandle h = future.get();
+  const HttpResult health = httpRequest("GET", h.port, "/healthz", {}, {}, dir.file("gateway.pem"));
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_EQ(httpGet(h.port, "/healthz").status, 0);  // no plain HTTP beside it
+  h.stop();
+  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  EXPECT_EQ(exit_code.get(), 0);
+
+  options.config.server.tls_key_file = dir.file("other.key");
+  EXPECT_EQ(runDaemon(options), 1);
 }
 
 TEST(Daemon, UnusableDataDirFailsWithExitCode1) {

@@ -16,12 +16,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "http_client.h"
+#include "temp_dir.h"
+#include "tls_cert.h"
 
 namespace liaison::gateway::api {
 namespace {
@@ -268,6 +271,71 @@ TEST_F(HttpServerTest, StopEndsOpenStreams) {
   EXPECT_EQ(res.status, 200);
   EXPECT_EQ(res.body, "first;");  // the body ended with the last chunk, not a reset
   EXPECT_FALSE(stream->open());
+}
+
+TEST_F(HttpServerTest, ServesHttpsWithTheConfiguredCertificate) {
+  liaison::testing::TempDir dir;
+  ASSERT_TRUE(liaison::testing::makeCertificate(dir, "server"))
+      << "the openssl command is needed (scripts/setup)";
+  ASSERT_TRUE(liaison::testing::makeCertificate(dir, "stranger"));
+  HttpServerOptions options;
+  options.tls_cert_file = dir.file("server.pem");
+  options.tls_key_file = dir.file("server.key");
+  startServer(
+      [](const HttpRequest& req) {
+        if (req.path() == "/events") {
+          HttpResponse r;
+          r.stream = [](std::shared_ptr<ResponseStream> s) {
+            s->write("one;");
+            s->write("two;");
+            s->close();
+          };
+          return r;
+        }
+        return HttpResponse{200, "text/plain", {}, "secret " + req.body};
+      },
+      options);
+  const std::string ca = dir.file("server.pem");
+  for (int i = 0; i < 3; ++i) {
+    auto res = httpRequest("POST", server_->port(), "/", "hello", {}, ca);
+    EXPECT_EQ(res.status, 200);
+    EXPECT_EQ(res.body, "secret hello");
+  }
+  auto streamed = httpRequest("GET", server_->port(), "/events", {}, {}, ca);
+  EXPECT_EQ(streamed.status, 200);
+  EXPECT_EQ(streamed.body, "one;two;");
+  // Plain HTTP to the TLS port, and a client that trusts another certificate: no answer.
+  EXPECT_EQ(httpGet(server_->port(), "/").status, 0);
+  EXPECT_EQ(httpRequest("GET", server_->port(), "/", {}, {}, dir.file("stranger.pem")).status, 0);
+  // The server goes on.
+  EXPECT_EQ(httpRequest("GET", server_->port(), "/", {}, {}, ca).status, 200);
+}
+
+TEST(HttpServerTls, UnusableCertificateOrKeyFilesAreRefusedAtStart) {
+  liaison::testing::TempDir dir;
+  ASSERT_TRUE(liaison::testing::makeCertificate(dir, "a"));
+  ASSERT_TRUE(liaison::testing::makeCertificate(dir, "b"));
+  {
+    std::ofstream garbage(dir.file("garbage.pem"));
+    garbage << "not a PEM file";
+  }
+  boost::asio::io_context ioc;
+  auto startWith = [&](const std::string& cert, const std::string& key) {
+    HttpServerOptions options;
+    options.tls_cert_file = cert;
+    options.tls_key_file = key;
+    HttpServer server(ioc, options, [](const HttpRequest&) { return HttpResponse{}; });
+    return server.start();
+  };
+  EXPECT_EQ(startWith(dir.file("missing.pem"), dir.file("a.key")), HttpServerErrc::TlsCertificate);
+  EXPECT_EQ(startWith(dir.file("garbage.pem"), dir.file("a.key")), HttpServerErrc::TlsCertificate);
+  EXPECT_EQ(startWith(dir.file("a.pem"), dir.file("garbage.pem")), HttpServerErrc::TlsKey);
+  EXPECT_EQ(startWith(dir.file("a.pem"), dir.file("b.key")), HttpServerErrc::TlsKey);
+  const std::error_code ok = startWith(dir.file("a.pem"), dir.file("a.key"));
+  EXPECT_FALSE(ok) << ok.message();
+  // The messages say what is wrong with which file, not what is in it.
+  EXPECT_NE(make_error_code(HttpServerErrc::TlsKey).message().find("matches the certificate"),
+            std::string::npos);
 }
 
 TEST(HttpServerBind, BadAddressIsAnError) {

@@ -18,13 +18,17 @@ struct HttpResult {
   std::string headers;
 };
 
+// `ca_file` set: HTTPS, trusting only that PEM certificate (verification stays on).
 inline HttpResult httpRequest(const std::string& method, uint16_t port, const std::string& path,
                               const std::string& body = {},
-                              const std::vector<std::string>& headers = {}) {
+                              const std::vector<std::string>& headers = {},
+                              const std::string& ca_file = {}) {
   HttpResult result;
   CURL* curl = curl_easy_init();
   if (!curl) throw std::runtime_error("curl_easy_init failed");
-  const std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
+  const std::string url = (ca_file.empty() ? "http://127.0.0.1:" : "https://127.0.0.1:") +
+                          std::to_string(port) + path;
+  if (!ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file.c_str());
   auto sink = +[](char* data, size_t size, size_t n, void* user) -> size_t {
     static_cast<std::string*>(user)->append(data, size * n);
     return size * n;
@@ -32,7 +36,7 @@ inline HttpResult httpRequest(const std::string& method, uint16_t port, const st
   curl_slist* list = nullptr;
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http");
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, ca_file.empty() ? "http" : "https");
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   if (!body.empty() || method == "POST") {

@@ -11,6 +11,9 @@
 //                                        |          +- stream: header, then chunks as written;
 //                                        |             a 1-byte read notices the client leaving
 //                                        ^ stop(): post(close) to each live session
+//
+// HTTPS is the same Session over beast::ssl_stream (a template over the stream type): a TLS
+// handshake first (within request_timeout), a TLS shutdown last.
 #include "api/http_server.h"
 
 #include <utility>  // before Asio
@@ -19,11 +22,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -38,6 +45,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <type_traits>
 
 namespace liaison::gateway::api {
 
@@ -72,7 +80,14 @@ HttpResponse deferResponse(std::function<void(ResponseCallback)> produce) {
 
 namespace {
 
-class Session;
+// What the server and a stream's producer see of a connection, whatever its stream type.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void close() = 0;
+  virtual void postChunk(std::string data) = 0;
+  virtual void postStreamEnd() = 0;
+};
 
 }  // namespace
 
@@ -91,7 +106,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::atomic<bool> stopping{false};
 
   mutable std::mutex mu;
-  std::set<std::shared_ptr<Session>> sessions;  // guarded by mu
+  std::set<std::shared_ptr<SessionBase>> sessions;  // guarded by mu
+  std::shared_ptr<asio::ssl::context> tls;          // set by start() when TLS is configured
 };
 
 namespace {
@@ -111,31 +127,48 @@ HttpResponse errorResponse(int status, std::string_view code, std::string_view m
 // so a producer that forgets to let go does not keep a closed connection alive.
 class StreamHandle final : public ResponseStream {
  public:
-  explicit StreamHandle(std::weak_ptr<Session> session) : session_(std::move(session)) {}
+  explicit StreamHandle(std::weak_ptr<SessionBase> session) : session_(std::move(session)) {}
   bool write(std::string data) override;
   void close() override;
   bool open() const override { return open_; }
   void markClosed() { open_ = false; }
 
  private:
-  std::weak_ptr<Session> session_;
+  std::weak_ptr<SessionBase> session_;
   std::atomic<bool> open_{true};
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
   Session(tcp::socket&& socket, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(socket)),
+      : stream_(makeStream(std::move(socket), *server)),
         executor_(stream_.get_executor()),
         timer_(executor_),
         server_(std::move(server)) {}
 
   void run() {
-    asio::dispatch(executor_, [self = shared_from_this()] { self->doRead(); });
+    asio::dispatch(executor_, [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        beast::get_lowest_layer(self->stream_).expires_after(self->server_->options.request_timeout);
+        self->stream_.async_handshake(asio::ssl::stream_base::server,
+                                      [self](beast::error_code ec) {
+                                        if (ec) return self->shutdown();
+                                        self->doRead();
+                                      });
+      } else {
+        self->doRead();
+      }
+    });
   }
 
-  void close() {
-    asio::post(executor_, [self = shared_from_this()] {
+  void close() override {
+    asio::post(executor_, [self = this->shared_from_this()] {
       self->closing_ = true;
       if (self->handle_) {
         self->handle_->markClosed();
@@ -147,8 +180,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // From StreamHandle, any thread.
-  void postChunk(std::string data) {
-    asio::post(executor_, [self = shared_from_this(), data = std::move(data)]() mutable {
+  void postChunk(std::string data) override {
+    asio::post(executor_, [self = this->shared_from_this(), data = std::move(data)]() mutable {
       if (self->shut_ || self->stream_ended_) return;
       self->queued_bytes_ += data.size();
       if (self->queued_bytes_ > self->server_->options.stream_buffer_limit) {
@@ -158,23 +191,33 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!self->writing_) self->writeNextChunk();
     });
   }
-  void postStreamEnd() {
-    asio::post(executor_, [self = shared_from_this()] {
+  void postStreamEnd() override {
+    asio::post(executor_, [self = this->shared_from_this()] {
       self->closing_ = true;
       if (!self->writing_) self->writeNextChunk();
     });
   }
 
  private:
+  static Stream makeStream(tcp::socket&& socket, HttpServer::Impl& server) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *server.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  auto& lowest() { return beast::get_lowest_layer(stream_); }
+
   void doRead() {
     if (closing_) return shutdown();
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
     parser_->body_limit(server_->options.body_limit);
-    stream_.expires_after(server_->options.request_timeout);
+    lowest().expires_after(server_->options.request_timeout);
     http::async_read(
         stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
@@ -215,15 +258,15 @@ class Session : public std::enable_shared_from_this<Session> {
   void beginDeferred(std::function<void(ResponseCallback)> produce, bool keep_alive) {
     const std::uint64_t generation = ++generation_;
     awaiting_ = true;
-    stream_.expires_never();
+    lowest().expires_never();
     timer_.expires_after(server_->options.request_timeout);
-    timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+    timer_.async_wait([self = this->shared_from_this(), generation](beast::error_code ec) {
       if (ec || !self->awaiting_ || generation != self->generation_) return;
       self->awaiting_ = false;
       self->send(errorResponse(503, "timeout", "the request was not completed in time"), false);
     });
     auto called = std::make_shared<std::atomic<bool>>(false);
-    ResponseCallback done = [self = shared_from_this(), generation, keep_alive,
+    ResponseCallback done = [self = this->shared_from_this(), generation, keep_alive,
                              called](HttpResponse r) {
       if (called->exchange(true)) return;
       asio::post(self->executor_, [self, generation, keep_alive, r = std::move(r)]() mutable {
@@ -256,14 +299,14 @@ class Session : public std::enable_shared_from_this<Session> {
     header->chunked(true);
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
     writing_ = true;
-    stream_.expires_after(server_->options.request_timeout);
+    lowest().expires_after(server_->options.request_timeout);
     http::async_write_header(
         stream_, *serializer,
-        [self = shared_from_this(), header, serializer, produce = std::move(r.stream)](
+        [self = this->shared_from_this(), header, serializer, produce = std::move(r.stream)](
             beast::error_code ec, std::size_t) {
           self->writing_ = false;
           if (ec || self->closing_) return self->shutdown();
-          self->handle_ = std::make_shared<StreamHandle>(self);
+          self->handle_ = std::make_shared<StreamHandle>(std::weak_ptr<SessionBase>(self));
           self->watchForHangUp();
           try {
             produce(self->handle_);
@@ -275,15 +318,15 @@ class Session : public std::enable_shared_from_this<Session> {
         });
   }
 
-  // A streamed response reads nothing more, so a read completing (EOF, reset, or bytes the
-  // client should not send) means the client is done with it.
+  // A streamed response reads nothing more, so the socket turning readable (EOF, a reset, or
+  // bytes the client should not send) means the client is done with it. Waiting consumes
+  // nothing, so it works the same under TLS.
   void watchForHangUp() {
-    stream_.socket().async_read_some(
-        asio::buffer(hangup_probe_),
-        [self = shared_from_this()](beast::error_code, std::size_t) {
-          if (self->handle_) self->handle_->markClosed();
-          self->shutdown();
-        });
+    lowest().socket().async_wait(tcp::socket::wait_read,
+                              [self = this->shared_from_this()](beast::error_code) {
+                                if (self->handle_) self->handle_->markClosed();
+                                self->shutdown();
+                              });
   }
 
   void writeNextChunk() {
@@ -292,9 +335,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!closing_) return;
       stream_ended_ = true;
       writing_ = true;
-      stream_.expires_after(server_->options.request_timeout);
+      lowest().expires_after(server_->options.request_timeout);
       asio::async_write(stream_, http::make_chunk_last(),
-                        [self = shared_from_this()](beast::error_code, std::size_t) {
+                        [self = this->shared_from_this()](beast::error_code, std::size_t) {
                           self->writing_ = false;
                           self->shutdown();
                         });
@@ -303,9 +346,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto data = std::make_shared<std::string>(std::move(out_.front()));
     out_.pop_front();
     writing_ = true;
-    stream_.expires_after(server_->options.request_timeout);
+    lowest().expires_after(server_->options.request_timeout);
     asio::async_write(stream_, http::make_chunk(asio::buffer(*data)),
-                      [self = shared_from_this(), data](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), data](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
                         self->queued_bytes_ -= data->size();
                         if (ec) return self->shutdown();
@@ -324,9 +367,9 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep_alive && !closing_);
     res->prepare_payload();
     writing_ = true;
-    stream_.expires_after(server_->options.request_timeout);
+    lowest().expires_after(server_->options.request_timeout);
     http::async_write(stream_, *res,
-                      [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), res](beast::error_code ec, std::size_t) {
                         self->writing_ = false;
                         if (ec || !res->keep_alive()) return self->shutdown();
                         self->doRead();
@@ -340,14 +383,22 @@ class Session : public std::enable_shared_from_this<Session> {
     if (handle_) handle_->markClosed();
     out_.clear();
     timer_.cancel();
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    if constexpr (kTls) {
+      // close_notify, bounded; the socket closes when it is done or times out.
+      lowest().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        self->lowest().close();
+      });
+    } else {
+      beast::error_code ignored;
+      lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+      lowest().close();
+    }
     std::lock_guard lock(server_->mu);
-    server_->sessions.erase(shared_from_this());
+    server_->sessions.erase(this->shared_from_this());
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   const asio::any_io_executor executor_;  // the connection's strand; safe to read anywhere
   asio::steady_timer timer_;              // deadline of a deferred response
   beast::flat_buffer buffer_;
@@ -364,7 +415,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::deque<std::string> out_;
   std::size_t queued_bytes_ = 0;
   bool stream_ended_ = false;
-  std::array<char, 1> hangup_probe_{};
 };
 
 bool StreamHandle::write(std::string data) {
@@ -395,15 +445,24 @@ void HttpServer::Impl::doAccept() {
 void HttpServer::Impl::onAccept(beast::error_code ec, tcp::socket socket) {
   if (stopping) return;
   if (!ec) {
-    std::shared_ptr<Session> session;
+    std::shared_ptr<SessionBase> session;
+    std::function<void()> run;
     {
       std::lock_guard lock(mu);
       if (sessions.size() < options.max_connections) {
-        session = std::make_shared<Session>(std::move(socket), shared_from_this());
+        if (tls) {
+          auto s = std::make_shared<Session<TlsStream>>(std::move(socket), shared_from_this());
+          run = [s] { s->run(); };
+          session = std::move(s);
+        } else {
+          auto s = std::make_shared<Session<PlainStream>>(std::move(socket), shared_from_this());
+          run = [s] { s->run(); };
+          session = std::move(s);
+        }
         sessions.insert(session);
       }
     }
-    if (session) session->run();  // else: socket closes on scope exit, over the limit
+    if (run) run();  // else: socket closes on scope exit, over the limit
   }
   doAccept();
 }
@@ -413,7 +472,58 @@ HttpServer::HttpServer(asio::io_context& ioc, HttpServerOptions options, HttpHan
 
 HttpServer::~HttpServer() { stop(); }
 
+namespace {
+
+class HttpServerCategory final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "liaison.http_server"; }
+  std::string message(int value) const override {
+    switch (static_cast<HttpServerErrc>(value)) {
+      case HttpServerErrc::TlsCertificate:
+        return "the TLS certificate file cannot be read as a PEM certificate chain";
+      case HttpServerErrc::TlsKey:
+        return "the TLS key file cannot be read as a PEM private key that matches the "
+               "certificate";
+    }
+    return "unknown HTTP server error";
+  }
+};
+
+}  // namespace
+
+const std::error_category& httpServerCategory() {
+  static const HttpServerCategory category;
+  return category;
+}
+
+std::error_code make_error_code(HttpServerErrc e) {
+  return {static_cast<int>(e), httpServerCategory()};
+}
+
+namespace {
+
+// A server context: TLS 1.2 and later, the configured certificate chain and key.
+std::error_code makeTlsContext(const HttpServerOptions& options,
+                               std::shared_ptr<asio::ssl::context>* out) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(options.tls_cert_file, ec);
+  if (ec) return HttpServerErrc::TlsCertificate;
+  ctx->use_private_key_file(options.tls_key_file, asio::ssl::context::pem, ec);  // checks the pair
+  if (ec || SSL_CTX_check_private_key(ctx->native_handle()) != 1) return HttpServerErrc::TlsKey;
+  *out = std::move(ctx);
+  return {};
+}
+
+}  // namespace
+
 std::error_code HttpServer::start() {
+  if (!impl_->options.tls_cert_file.empty() || !impl_->options.tls_key_file.empty()) {
+    if (auto tec = makeTlsContext(impl_->options, &impl_->tls)) return tec;
+  }
   beast::error_code ec;
   auto address = asio::ip::make_address(impl_->options.address, ec);
   if (ec) return ec;
@@ -438,7 +548,7 @@ void HttpServer::stop() {
     beast::error_code ignored;
     impl->acceptor.close(ignored);
   });
-  std::set<std::shared_ptr<Session>> live;
+  std::set<std::shared_ptr<SessionBase>> live;
   {
     std::lock_guard lock(impl_->mu);
     live = impl_->sessions;

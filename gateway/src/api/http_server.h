@@ -87,7 +87,16 @@ struct HttpServerOptions {
   std::chrono::milliseconds request_timeout{30'000};  // per request, headers and body
   std::size_t max_connections = 1024;                 // further accepts are closed at once
   std::size_t stream_buffer_limit = 1024 * 1024;      // bytes queued per streamed response
+  // HTTPS: PEM files of the certificate (chain) and its private key. Both empty: plain HTTP.
+  // TLS 1.2 and later only; the handshake counts against request_timeout.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
+
+// Why start() failed to set up TLS (the system error carries the OS's reason otherwise).
+enum class HttpServerErrc { TlsCertificate = 1, TlsKey = 2 };
+const std::error_category& httpServerCategory();
+std::error_code make_error_code(HttpServerErrc e);
 
 // Owns the listening socket and its connections. start/stop/port are thread-safe.
 class HttpServer {
@@ -97,7 +106,8 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds and starts accepting. Fails (with the reason) if the address cannot be bound.
+  // Loads the TLS files (when set), binds and starts accepting. Fails with the reason: an
+  // HttpServerErrc for a certificate or key that cannot be used, else the OS's error.
   std::error_code start();
   // Stops accepting and closes every connection after its in-flight response.
   void stop();
@@ -111,3 +121,6 @@ class HttpServer {
 };
 
 }  // namespace liaison::gateway::api
+
+template <>
+struct std::is_error_code_enum<liaison::gateway::api::HttpServerErrc> : std::true_type {};

@@ -1436,6 +1436,8 @@ api::HttpServerOptions httpServerOptions(const ServerConfig& s) {
   o.body_limit = s.max_body_bytes;
   o.request_timeout = s.request_timeout;
   o.max_connections = s.max_connections;
+  o.tls_cert_file = s.tls_cert_file;
+  o.tls_key_file = s.tls_key_file;
   return o;
 }
 

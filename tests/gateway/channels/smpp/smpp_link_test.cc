@@ -23,6 +23,7 @@
 #include "channels/smpp/token_bucket.h"
 #include "recording_handler.h"
 #include "temp_dir.h"
+#include "tls_cert.h"
 
 namespace liaison::gateway::smpp {
 namespace {
@@ -407,14 +408,7 @@ TEST_F(SmppLinkTest, StopUnbindsGracefully) {
   EXPECT_EQ(box.unknown_, 0u);
 }
 
-// A self-signed certificate for 127.0.0.1, made with the openssl command at test time.
-bool makeCertificate(const liaison::testing::TempDir& dir, const std::string& name) {
-  const std::string cmd =
-      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1"
-      " -addext subjectAltName=IP:127.0.0.1 -keyout " +
-      dir.file(name + ".key") + " -out " + dir.file(name + ".pem") + " >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0;
-}
+using liaison::testing::makeCertificate;
 
 TEST_F(SmppLinkTest, TlsLinkWithAVerifiedCertificate) {
   liaison::testing::TempDir dir;
