@@ -117,7 +117,8 @@ if [ "$mode" = send ]; then
   pids+=($!)
 fi
 "$liaison" serve --config "$dir/liaison.toml" > "$dir/serve.log" 2>&1 &
-pids+=($!)
+serve_pid=$!
+pids+=("$serve_pid")
 url="http://127.0.0.1:$http_port"
 for _ in $(seq 1 200); do
   if curl -sf "$url/readyz" > /dev/null; then break; fi
@@ -130,6 +131,11 @@ curl -sf "$url/readyz" > /dev/null || { echo "the gateway did not become ready:"
 tail -n 1 "$dir/import.log"
 
 
+# CPU seconds (user + system) the gateway process has used so far.
+gateway_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$serve_pid/stat"
+}
+
 sql() {
   python3 - "$dir/data/liaison.db" "$1" <<'PY'
 import sqlite3, sys
@@ -139,12 +145,17 @@ PY
 }
 
 if [ "$mode" = webhook ]; then
+  cpu_before=$(gateway_cpu)
   start=$(date +%s.%N)
-  LIAISON_WEBHOOK_SECRET="$webhook_secret" LIAISON_CONTACTS="$contacts" \
+  LIAISON_LOAD=webhook LIAISON_WEBHOOK_SECRET="$webhook_secret" LIAISON_CONTACTS="$contacts" \
     wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
-    -s "$root/bench/http/webhook_inbound.lua" "$url" | tee "$dir/wrk.txt"
+    -s "$root/bench/http/api_load.lua" "$url" | tee "$dir/wrk.txt"
   stored=$(sql "SELECT count(*) FROM inbound")
+  cpu_after=$(gateway_cpu)
   echo "inbound records in the store: $stored (every request answered 200 is among them)"
+  python3 -c "import sys; c = float(sys.argv[2]) - float(sys.argv[1]); n = int(sys.argv[3]); \
+print(f'gateway CPU: {c:.2f} s, {c / n * 1e6:.0f} us per inbound message')" \
+    "$cpu_before" "$cpu_after" "$stored"
   exit 0
 fi
 
@@ -154,10 +165,11 @@ submitted() {
 }
 
 before=$(submitted)
+cpu_before=$(gateway_cpu)
 start=$(date +%s.%N)
-LIAISON_TOKEN="$token" LIAISON_CONTACTS="$contacts" \
+LIAISON_LOAD=send LIAISON_TOKEN="$token" LIAISON_CONTACTS="$contacts" \
   wrk -t"$threads" -c"$connections" -d"${duration}s" --latency \
-  -s "$root/bench/http/send_message.lua" "$url" | tee "$dir/wrk.txt"
+  -s "$root/bench/http/api_load.lua" "$url" | tee "$dir/wrk.txt"
 wrk_end=$(date +%s.%N)
 requests=$(awk '/^requests [0-9]+, non-2xx/ { gsub(",", "", $2); print $2 }' "$dir/wrk.txt")
 non2xx=$(awk '/^requests [0-9]+, non-2xx/ { gsub(",", "", $4); print $4 }' "$dir/wrk.txt")
@@ -172,12 +184,17 @@ for _ in $(seq 1 1200); do
 done
 end=$(date +%s.%N)
 now=$(submitted)
-python3 - "$start" "$wrk_end" "$end" "$requests" "$non2xx" "$accepted" "$((now - before))" <<'PY'
+cpu_after=$(gateway_cpu)
+python3 - "$start" "$wrk_end" "$end" "$requests" "$non2xx" "$accepted" "$((now - before))" \
+  "$cpu_before" "$cpu_after" <<'PY'
 import sys
 start, wrk_end, end = map(float, sys.argv[1:4])
 requests, non2xx, accepted, submitted = map(int, sys.argv[4:8])
+cpu = float(sys.argv[9]) - float(sys.argv[8])
 print(f"wrk: {requests} requests, {non2xx} not 2xx, {requests / (wrk_end - start):,.0f} requests/s")
 print(f"messages committed to the outbox: {accepted}; submitted over SMPP: {submitted}")
 print(f"last submit {end - wrk_end:.2f} s after the load stopped")
 print(f"end to end: {submitted / (end - start):,.0f} messages/s (accepted and submitted)")
+print(f"gateway CPU: {cpu:.2f} s, {cpu / max(submitted, 1) * 1e6:.0f} us per message "
+      "(HTTP, intake, dispatch, SMPP, receipts)")
 PY

@@ -341,15 +341,23 @@ std::error_code SqliteContactStore::upsert(const Contact& contact, const Contact
   return txn.commit();
 }
 
-std::error_code SqliteContactStore::findBasic(std::string_view tenant, std::string_view phone_e164,
-                                              Contact* out) {
+namespace {
+
+// A contact's own columns by (tenant, `column` = key); `column` is one of a fixed few, so the
+// statement cache stays bounded.
+template <class Key>
+std::error_code findOne(Database& db, std::string_view column, std::string_view tenant,
+                        const Key& key, Contact* out) {
   std::error_code ec;
-  auto s = db_.cached(std::string("SELECT ").append(kColumns).append(
-                          " FROM contacts c WHERE c.tenant_id = ?1 AND c.phone_e164 = ?2"),
-                      &ec);
+  auto s = db.cached(std::string("SELECT ")
+                         .append(kColumns)
+                         .append(" FROM contacts c WHERE c.tenant_id = ?1 AND c.")
+                         .append(column)
+                         .append(" = ?2"),
+                     &ec);
   if (ec) return ec;
   s->bind(1, tenant);
-  s->bind(2, phone_e164);
+  s->bind(2, key);
   bool row = false;
   if ((ec = s->step(&row))) return ec;
   if (!row) return StoreErrc::NotFound;
@@ -358,21 +366,16 @@ std::error_code SqliteContactStore::findBasic(std::string_view tenant, std::stri
   return {};
 }
 
+}  // namespace
+
+std::error_code SqliteContactStore::findBasic(std::string_view tenant, std::string_view phone_e164,
+                                              Contact* out) {
+  return findOne(db_, "phone_e164", tenant, phone_e164, out);
+}
+
 std::error_code SqliteContactStore::findBasicById(std::string_view tenant, std::int64_t id,
                                                   Contact* out) {
-  std::error_code ec;
-  auto s = db_.cached(std::string("SELECT ").append(kColumns).append(
-                          " FROM contacts c WHERE c.tenant_id = ?1 AND c.id = ?2"),
-                      &ec);
-  if (ec) return ec;
-  s->bind(1, tenant);
-  s->bind(2, id);
-  bool row = false;
-  if ((ec = s->step(&row))) return ec;
-  if (!row) return StoreErrc::NotFound;
-  *out = Contact{};
-  readContact(*s, out);
-  return {};
+  return findOne(db_, "id", tenant, id, out);
 }
 
 std::error_code SqliteContactStore::find(std::string_view tenant, std::string_view phone_e164,
