@@ -6,7 +6,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 #if LIAISON_MOBILE_ZSTD
-#include <zstd.h>
+#include <zstd.h>  // decoding pull pages; compressing requests only with LIAISON_MOBILE_ZSTD_UPLOAD
 #endif
 
 #include <algorithm>
@@ -31,7 +31,9 @@ constexpr std::string_view kEnrolPath = "/v1/sync/enrol";
 constexpr std::string_view kProtobuf = "application/x-protobuf";
 constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 constexpr std::size_t kCodeSymbols = 20;
+#if LIAISON_MOBILE_ZSTD_UPLOAD
 constexpr std::size_t kMinCompressedBody = 512;
+#endif
 constexpr std::size_t kMaxEnrolAnswer = 64u << 10;
 constexpr int kMaxAuthRetries = 2;  // consecutive re-signs after stale-timestamp or replayed
 
@@ -430,7 +432,10 @@ sync::Status SyncClient::exchangeLocked(const SyncCredential& cred, const std::s
   }
   std::string body = std::move(encoded).value();
   std::string encoding;
-#if LIAISON_MOBILE_ZSTD
+  // Requests go plain unless built with LIAISON_MOBILE_ZSTD_UPLOAD: the compressor would put a
+  // static phone build over 3 MB (mobile-core/CMakeLists.txt). Only ZSTD_getFrameContentSize,
+  // ZSTD_decompress and ZSTD_isError are referenced then, so no compressor object is linked.
+#if LIAISON_MOBILE_ZSTD_UPLOAD
   if (compress_ && body.size() >= kMinCompressedBody) {
     std::string packed(ZSTD_compressBound(body.size()), '\0');
     const size_t n = ZSTD_compress(packed.data(), packed.size(), body.data(), body.size(), 3);

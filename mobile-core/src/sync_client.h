@@ -21,9 +21,10 @@
 // time and signs again; replayed signs again with a fresh nonce; SCOPE_FORBIDDEN drops the
 // cursors of scopes outside the grant; UNSUPPORTED_VERSION picks the highest common version or
 // stops (app update needed); SERVER_BUSY and transport failures are retried later;
-// DEVICE_REVOKED stops (data kept). Request bodies of 512 bytes or more go zstd-compressed
-// until the gateway refuses the encoding (415), responses are accepted compressed (unless
-// built with LIAISON_MOBILE_ZSTD=OFF: plain bodies both ways).
+// DEVICE_REVOKED stops (data kept). Responses are asked for and decoded zstd-compressed
+// (Accept-Encoding: zstd; plain with LIAISON_MOBILE_ZSTD=OFF). Requests go plain: only a build
+// with LIAISON_MOBILE_ZSTD_UPLOAD=ON (off by default, the compressor costs a phone ~430 KB)
+// sends bodies of 512 bytes or more zstd-compressed, until the gateway refuses the encoding (415).
 //
 // TLS: certificates and host names are always verified; plain http is refused except to a
 // loopback address (tests). Nothing here logs; errors name the failure, never a record, a
@@ -80,6 +81,8 @@ struct SyncClientOptions {
   long request_timeout_ms = 120'000;
   std::size_t max_response_bytes = 64u << 20;  // decoded; larger answers are refused
   int max_exchanges_per_run = 100'000;         // a bound on one run, never reached normally
+  // zstd-compress requests of 512 bytes or more; only in a build with LIAISON_MOBILE_ZSTD_UPLOAD
+  // (without it every request goes plain and this is ignored).
   bool compress_requests = true;
   // Background worker: the period after a good run, and the backoff after a failed one
   // (initial * 2^failures, capped, with jitter: a uniform pick in [delay/2, delay]).

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -41,6 +42,15 @@ using testing::sampleSubmission;
 using testing::testKey;
 
 constexpr const char* kTeam = "berlin-drive-3";
+
+// An HTTP answer (field by field: HttpResponse has more members than these).
+gapi::HttpResponse answer(int status, std::string_view content_type, std::string body) {
+  gapi::HttpResponse res;
+  res.status = status;
+  res.content_type = std::string(content_type);
+  res.body = std::move(body);
+  return res;
+}
 
 // The sync routes of a gateway on 127.0.0.1, as the daemon mounts them, with hooks to change
 // a request before the service sees it or a response before it is sent.
@@ -74,7 +84,7 @@ class Loopback {
       } else if (req.path() == gw::kEnrolPath) {
         res = gw_.service().handleEnrol(req);
       } else {
-        res = gapi::HttpResponse{404, "application/json", {}, "{}"};
+        res = answer(404, "application/json", "{}");
       }
       if (after) after(res);
       return res;
@@ -412,10 +422,10 @@ TEST_F(SyncClientTest, LargeBacklogGoesInBoundedChunks) {
   EXPECT_EQ(max_ops_in_a_request, 100u);
   EXPECT_GE(rep.exchanges, 12);
   EXPECT_EQ(gatewaySubmissions(), 1200u);
-  if (LIAISON_MOBILE_ZSTD) {
+  if (LIAISON_MOBILE_ZSTD_UPLOAD) {
     EXPECT_GT(http_.zstdRequests(), 0);  // bodies went compressed
   } else {
-    EXPECT_EQ(http_.zstdRequests(), 0);
+    EXPECT_EQ(http_.zstdRequests(), 0);  // the phone build uploads plain bodies
   }
 }
 
@@ -585,8 +595,7 @@ TEST_F(SyncClientTest, NoCommonProtocolVersionKeepsTheOutbox) {
     r.set_protocol_version(2);
     r.set_status(wire::ERROR_CODE_UNSUPPORTED_VERSION);
     r.add_supported_versions(2);
-    return gapi::HttpResponse{
-        400, std::string(gw::kProtobufContentType), {}, r.SerializeAsString()};
+    return answer(400, gw::kProtobufContentType, r.SerializeAsString());
   });
   sync::Status st = p.client->run(nullptr);
   EXPECT_EQ(st.code(), sync::Status::Code::Unsupported) << st.ToString();
@@ -600,13 +609,83 @@ TEST_F(SyncClientTest, NoCommonProtocolVersionKeepsTheOutbox) {
     r.set_status(wire::ERROR_CODE_UNSUPPORTED_VERSION);
     r.add_supported_versions(2);
     r.add_supported_versions(1);
-    return gapi::HttpResponse{
-        400, std::string(gw::kProtobufContentType), {}, r.SerializeAsString()};
+    return answer(400, gw::kProtobufContentType, r.SerializeAsString());
   });
   EXPECT_EQ(p.client->run(nullptr).code(), sync::Status::Code::Unsupported)
       << "the client already speaks 1: a refusal listing 1 is not a version problem";
   ASSERT_TRUE(p.client->run(nullptr).ok());
   EXPECT_EQ(p.store->pendingCount().value(), 0);
+}
+
+// The phone build decodes zstd but does not link the compressor (issue 7's size target): its
+// uploads carry no Content-Encoding, however large, and the gateway applies them; the pages it
+// pulls still come zstd-compressed and are decoded. A build with LIAISON_MOBILE_ZSTD_UPLOAD
+// compresses the large requests instead.
+TEST_F(SyncClientTest, UploadsGoPlainUnlessBuiltToCompressAndZstdPagesAreDecoded) {
+  struct Seen {
+    std::mutex mu;
+    int sync_requests = 0;
+    int encoded_requests = 0;      // any Content-Encoding
+    int zstd_accepted = 0;         // Accept-Encoding names zstd
+    std::size_t plain_ops = 0;     // operations in requests that parse as a plain SyncRequest
+    std::size_t largest_body = 0;  // bytes as sent
+    int zstd_pages = 0;            // protobuf answers sent zstd-compressed
+  } seen;
+  http_.onRequest([&seen](gapi::HttpRequest& req) -> std::optional<gapi::HttpResponse> {
+    if (req.path() != gw::kSyncPath) return std::nullopt;
+    std::lock_guard lock(seen.mu);
+    ++seen.sync_requests;
+    seen.largest_body = std::max(seen.largest_body, req.body.size());
+    if (req.header("Accept-Encoding").find("zstd") != std::string_view::npos) ++seen.zstd_accepted;
+    if (!req.header("Content-Encoding").empty()) {
+      ++seen.encoded_requests;
+    } else {
+      wire::SyncRequest r;
+      if (r.ParseFromString(req.body)) {
+        seen.plain_ops += static_cast<std::size_t>(r.push().operations_size());
+      }
+    }
+    return std::nullopt;
+  });
+  http_.onResponse([&seen](gapi::HttpResponse& res) {
+    if (res.content_type != gw::kProtobufContentType) return;
+    for (const auto& [k, v] : res.headers) {
+      if (k == "Content-Encoding" && v == "zstd") {
+        std::lock_guard lock(seen.mu);
+        ++seen.zstd_pages;
+      }
+    }
+  });
+  Phone p = enrolledPhone("wire.db");
+  ASSERT_TRUE(p.client);
+  publishForm();
+  publishNotices(60);
+  SyncReport rep;
+  ASSERT_TRUE(p.client->run(&rep).ok());
+  EXPECT_EQ(rep.received, 61u);  // the form and 60 notices, out of one or more zstd pages
+  EXPECT_EQ(p.store->listInbox()->entries_size(), 60);
+  finalise(*p.store, 40);
+  ASSERT_TRUE(p.client->run(&rep).ok());
+  EXPECT_EQ(rep.sent, 40u);
+  EXPECT_EQ(gatewaySubmissions(), 40u);
+
+  std::lock_guard lock(seen.mu);
+  ASSERT_GE(seen.sync_requests, 2);
+  // Large enough that only the build, not the 512-byte threshold, decides the encoding.
+  EXPECT_GE(seen.largest_body, 2048u);
+  if (LIAISON_MOBILE_ZSTD) {
+    EXPECT_EQ(seen.zstd_accepted, seen.sync_requests);
+    EXPECT_GT(seen.zstd_pages, 0);
+  } else {
+    EXPECT_EQ(seen.zstd_accepted, 0);
+    EXPECT_EQ(seen.zstd_pages, 0);
+  }
+  if (LIAISON_MOBILE_ZSTD_UPLOAD) {
+    EXPECT_GT(seen.encoded_requests, 0);
+  } else {
+    EXPECT_EQ(seen.encoded_requests, 0);
+    EXPECT_EQ(seen.plain_ops, 40u);
+  }
 }
 
 TEST_F(SyncClientTest, AGatewayThatRefusesZstdGetsPlainBodies) {
@@ -620,11 +699,10 @@ TEST_F(SyncClientTest, AGatewayThatRefusesZstdGetsPlainBodies) {
     ++refused;
     wire::SyncResponse r;
     r.set_status(wire::ERROR_CODE_BATCH_INVALID);
-    return gapi::HttpResponse{
-        415, std::string(gw::kProtobufContentType), {}, r.SerializeAsString()};
+    return answer(415, gw::kProtobufContentType, r.SerializeAsString());
   });
   ASSERT_TRUE(p.client->run(nullptr).ok());
-  EXPECT_EQ(refused, LIAISON_MOBILE_ZSTD ? 1 : 0);
+  EXPECT_EQ(refused, LIAISON_MOBILE_ZSTD_UPLOAD ? 1 : 0);
   EXPECT_EQ(gatewaySubmissions(), 20u);
 }
 
