@@ -118,6 +118,23 @@ api::Route route(std::string pattern, api::RouteHandler handler, std::string sum
 
 }  // namespace
 
+api::HttpHandler withTrailingSlashRedirect(api::HttpHandler next) {
+  return [next = std::move(next)](const api::HttpRequest& req) -> api::HttpResponse {
+    const std::string_view target = req.target;
+    const std::size_t q = target.find('?');
+    if (target.substr(0, q) != "/console/" || (req.method != "GET" && req.method != "HEAD")) {
+      return next(req);
+    }
+    api::HttpResponse r;
+    addSecurityHeaders(r);
+    r.status = 308;
+    r.content_type = "text/plain; charset=utf-8";
+    r.headers.emplace_back(
+        "Location", "/console" + std::string(q == std::string_view::npos ? "" : target.substr(q)));
+    return r;
+  };
+}
+
 std::vector<api::Route> routes() {
   std::vector<api::Route> out;
   out.push_back(route(

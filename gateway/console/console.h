@@ -8,6 +8,8 @@
 // Routes (all RouteAccess::Public, GET and HEAD, nothing outside the embedded set):
 //   /console              the application (index.html)
 //   /console/{file}       one embedded file by name ("app.css", "main.js", ...); else 404
+//   /console/             308 to /console (withTrailingSlashRedirect: the route table has no
+//                         empty segments, so this is answered in front of the router)
 // Every answer carries a strict Content-Security-Policy (scripts, styles, images and fetches
 // from this origin only; no inline code, no framing, no plugins), nosniff, no-referrer, and
 // Cache-Control "no-cache" with a strong ETag (If-None-Match answers 304), so a browser
@@ -30,5 +32,9 @@ inline constexpr std::string_view kContentSecurityPolicy =
 // The console's routes, to mount with the API's (RouterOptions::extra_routes). Thread-safe:
 // the handlers read immutable data only.
 std::vector<api::Route> routes();
+
+// `next`, except that GET or HEAD /console/ (with or without a query) is answered with a
+// 308 redirect to /console, the query kept. Wrap the daemon's router with it.
+api::HttpHandler withTrailingSlashRedirect(api::HttpHandler next);
 
 }  // namespace liaison::gateway::console

@@ -4,7 +4,8 @@
 // `liaison smsc-sim` (answering poll questions) and a real `liaison serve --config` on free
 // loopback ports, a fresh data dir, and an officer who signs in, imports contacts from CSV,
 // builds a segment with the filter editor, writes a poll in three languages, checks the
-// preview, starts it, watches answers arrive on the monitoring page, reads the chart, exports
+// preview, starts it, watches answers arrive on the monitoring page (live, by server-sent
+// events, without a reload; and by polling when the stream is blocked), reads the chart, exports
 // the CSV; then an analyst who may not start a campaign (no button, and a 403 from the API).
 // Screenshots of the main pages (desktop and phone widths, French, Arabic right to left) go
 // to --out. Exits non-zero on the first failed step; never skips: missing chromium or node
@@ -179,6 +180,11 @@ segments_per_second = 100
     const js = await http(api, 'GET', '/console/main.js');
     expect(js.status === 200 && js.headers.get('content-type').startsWith('text/javascript'), 'main.js type');
     expect((await http(api, 'GET', '/console/nope.js')).status === 404, 'unknown asset must be 404');
+    // A trailing slash leads to the app too.
+    const slash = await fetch(`${api}/console/`, { redirect: 'manual' });
+    expect(slash.status === 308 && slash.headers.get('location') === '/console', `/console/: ${slash.status} ${slash.headers.get('location')}`);
+    const followed = await http(api, 'GET', '/console/');
+    expect(followed.status === 200 && followed.headers.get('content-type').startsWith('text/html'), `/console/ followed: ${followed.status}`);
     const created = async (name, role) => {
       const r = await http(api, 'POST', '/v1/tokens', adminToken, { name, role });
       expect(r.status === 201, `creating the ${role} token: ${r.status} ${r.text}`);
@@ -212,9 +218,40 @@ segments_per_second = 100
       expect(await page.evaluate(() => document.activeElement && document.activeElement.id) === 'token', 'focus is not on the token field');
       await page.keyboard.type(officer);
       await page.keyboard.press('Enter');
-      await page.waitForSelector('#role[data-role="officer"]');
+      // Who is signed in comes from GET /v1/me: role and tenant.
+      await page.waitForSelector('#role[data-role="officer"][data-tenant="consulate"]');
       expect(await page.evaluate(() => sessionStorage.length > 0 && localStorage.getItem('liaison.console.token') === null),
              'the token must be in sessionStorage only');
+    });
+
+    await step('the console parses server-sent events split anywhere (sse.js)', async () => {
+      const got = await page.evaluate(async () => {
+        const { SseParser, readEvents } = await import('/console/sse.js');
+        const events = [];
+        const comments = [];
+        const p = new SseParser((e) => events.push(e), (c) => comments.push(c));
+        // CRLF split between chunks, CR-only and LF line ends, a comment, multi-line data,
+        // an event without data (not dispatched), a field without a colon, retry and id.
+        for (const chunk of ['retry: 3000\r', '\n\r\n: keep-alive\n\nevent: progress\nid: 7\ndata: {"a":', '1}\r\r',
+                             'event: empty\n\ndata\ndata:  two spaces\n\n', 'data: tail']) p.push(chunk);
+        // Bytes split inside a UTF-8 character, through a real Response body.
+        const bytes = new TextEncoder().encode('event: progress\ndata: {"name":"مرحبا"}\n\n');
+        const body = new ReadableStream({ start(c) { c.enqueue(bytes.slice(0, 32)); c.enqueue(bytes.slice(32)); c.close(); } });
+        const streamed = [];
+        let activity = 0;
+        await readEvents(new Response(body), { onEvent: (e) => streamed.push(e), onActivity: () => ++activity });
+        let tooLong = false;
+        try { new SseParser(() => {}).push('data: ' + 'x'.repeat((1 << 20) + 1)); } catch (_) { tooLong = true; }
+        return { events, comments, retry: p.retry, streamed, activity, tooLong };
+      });
+      expect(JSON.stringify(got.events) === JSON.stringify([
+        { type: 'progress', data: '{"a":1}', id: '7' },
+        { type: 'message', data: '\n two spaces', id: '7' },
+      ]), `parsed events: ${JSON.stringify(got.events)}`);
+      expect(JSON.stringify(got.comments) === JSON.stringify([' keep-alive']) && got.retry === 3000, `comments ${JSON.stringify(got.comments)}, retry ${got.retry}`);
+      expect(got.streamed.length === 1 && JSON.parse(got.streamed[0].data).name === 'مرحبا' && got.activity === 2,
+             `streamed: ${JSON.stringify(got.streamed)}, ${got.activity} chunks`);
+      expect(got.tooLong, 'a line over 1 MiB must be refused');
     });
 
     await step('a wrong token is refused with a clear message', async () => {
@@ -359,10 +396,22 @@ segments_per_second = 100
       await shot(page, 'campaign-editor-top-desktop', false);
     });
 
-    await step('start the poll and watch answers arrive on the monitoring page', async () => {
+    await step('start the poll and watch answers arrive live on the monitoring page', async () => {
+      // Every results request the page makes: while the stream is live there must be none.
+      let resultsCalls = 0;
+      const countResults = (req) => { if (/\/v1\/campaigns\/[^/]+\/results$/.test(new URL(req.url()).pathname)) ++resultsCalls; };
+      page.on('request', countResults);
       await page.click('#act-start');
       await page.waitForURL(/#\/monitor\//);
       await page.waitForSelector('#funnel svg');
+      await page.waitForSelector('#monitor-mode[data-mode="live"]', { timeout: 30_000 });
+      expect(/Live/.test(await page.textContent('#monitor-mode')), 'the monitor says it is live');
+      // A marker that a reload would wipe, and the counts as they were when the stream began.
+      await page.evaluate(() => { window.__sameDocument = true; });
+      const snapshot = async () => page.evaluate(() => [...document.querySelectorAll('#funnel .bar, #answers .stat-value')]
+          .map((e) => e.dataset.count || e.textContent).join());
+      const atLive = await snapshot();
+      resultsCalls = 0;
       const shown = async (id) => Number(await page.textContent(`#${id} .stat-value`));
       // 4 reachable recipients (the fifth opted out). The simulated people answer after a
       // human delay, some with typos (re-asked), and a few never do: wait for most of them,
@@ -379,7 +428,30 @@ segments_per_second = 100
         last = now;
         return stable >= 3;
       }, 120_000, 3000);
+      expect(await snapshot() !== atLive, 'the counts changed on the page after the stream began');
+      expect(await page.evaluate(() => window.__sameDocument === true), 'the page was reloaded');
+      expect(await page.getAttribute('#monitor-mode', 'data-mode') === 'live', 'the stream stayed live');
+      expect(resultsCalls === 0, `the live monitor polled /results ${resultsCalls} times`);
+      page.off('request', countResults);
       await shot(page, 'monitor-desktop');
+    });
+
+    await step('when the event stream is blocked the monitor polls, and goes live again', async () => {
+      const p = await ctx.newPage();
+      watch(p, 'officer, blocked stream');
+      await p.route('**/events', (route) => route.abort());
+      await p.goto(`${api}/console`);  // a new tab: sessionStorage is per tab
+      await p.fill('#token', officer);
+      await p.click('#signin button[type=submit]');
+      await p.waitForSelector('#role');
+      await p.goto(`${api}/console#/monitor/${campaignId}`);
+      await p.waitForSelector('#monitor-mode[data-mode="polling"]');
+      await waitFor('polled counts', async () => Number(await p.getAttribute('#funnel .bar[data-key="delivered"]', 'data-count')) >= 4, 30_000, 500);
+      expect(/Polling/.test(await p.textContent('#monitor-mode')), 'the monitor says it is polling');
+      await shot(p, 'monitor-polling-desktop', false);
+      await p.unroute('**/events');
+      await p.waitForSelector('#monitor-mode[data-mode="live"]', { timeout: 60_000 });
+      await p.close();
     });
 
     await step('read the chart on the results page and export the CSV', async () => {

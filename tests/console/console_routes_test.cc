@@ -93,6 +93,29 @@ TEST_F(ConsoleRoutesTest, ETagRevalidationAnswers304AndHeadHasNoBody) {
   EXPECT_TRUE(head.body.empty());
 }
 
+// The route table has no empty segments, so /console/ is answered in front of the router.
+TEST_F(ConsoleRoutesTest, TrailingSlashRedirectsToTheApp) {
+  EXPECT_EQ(get("/console/").status, 404);  // the router alone
+  const api::HttpHandler wrapped = withTrailingSlashRedirect(dispatch_);
+  auto call = [&](const std::string& method, const std::string& target) {
+    api::HttpRequest req;
+    req.method = method;
+    req.target = target;
+    return wrapped(req);
+  };
+  const api::HttpResponse r = call("GET", "/console/");
+  EXPECT_EQ(r.status, 308);
+  EXPECT_EQ(header(r, "Location"), "/console");
+  EXPECT_EQ(header(r, "Content-Security-Policy"), kContentSecurityPolicy);
+  EXPECT_EQ(header(call("HEAD", "/console/?lang=fr"), "Location"), "/console?lang=fr");
+  // Everything else goes to the router as before.
+  EXPECT_EQ(call("GET", "/console").status, 200);
+  EXPECT_EQ(call("GET", "/console/app.css").status, 200);
+  EXPECT_EQ(call("POST", "/console/").status, 404);
+  EXPECT_EQ(call("GET", "/console//").status, 404);
+  EXPECT_EQ(call("GET", "/consoles/").status, 404);
+}
+
 // Every /console/<file> named by index.html and every './x.js' imported by a module is served.
 TEST_F(ConsoleRoutesTest, EveryReferencedFileIsEmbedded) {
   std::set<std::string> seen;

@@ -3,9 +3,11 @@
 // The REST API client (docs/api.md). The token lives in sessionStorage only (gone when the
 // tab closes, never in a cookie, so no CSRF), and is sent as `Authorization: Bearer`. Errors
 // become ApiError with the API's stable code; a 429 is retried once after its Retry-After
-// (at most 5 s). The caller's role is not part of the API's answers, so roleOf() asks three
-// harmless questions whose 403s tell the roles apart (the API enforces roles regardless: the
-// role here only hides buttons that would be refused).
+// (at most 5 s). whoAmI() asks GET /v1/me for the caller's tenant, role and token prefix (the
+// API enforces roles regardless: the role here only hides buttons that would be refused).
+// openEvents() opens a server-sent event stream with the token (sse.js).
+import { readEvents } from './sse.js';
+
 const KEY = 'liaison.console.token';
 
 export class ApiError extends Error {
@@ -106,21 +108,39 @@ export function importCsv(csv, params, onProgress) {
   });
 }
 
-// 'admin' | 'officer' | 'auditor' | 'analyst'; throws ApiError(401) for a bad token.
-export async function roleOf() {
-  const status = async (path, opts) => {
-    try { await request(path, { ...opts, quiet: true }); return 200; } catch (e) {
-      if (e.status === 401 || e.status === 0) throw e;
-      return e.status;
-    }
-  };
-  if (await status('/v1/tokens?limit=1') === 200) return 'admin';
-  // Analysts may not read opt-outs; every other role may.
-  if (await status('/v1/opt-outs?limit=1') === 403) return 'analyst';
-  // Creating a contact is for staff: an empty body is refused as invalid (422/400) for an
-  // officer, as forbidden (403) for an auditor. Nothing is ever created.
-  const s = await status('/v1/contacts', { method: 'POST', json: {} });
-  return s === 403 ? 'auditor' : 'officer';
+// {tenant_id, role: 'admin' | 'officer' | 'auditor' | 'analyst', token_id, token_prefix};
+// throws ApiError(401) for a bad token.
+export async function whoAmI() {
+  return request('/v1/me', { quiet: true });
+}
+
+// Streams the server-sent events of `path` (GET, with the token) to onEvent({type, data, id}).
+// Resolves when the server ends the stream, rejects with ApiError when it is refused (401,
+// 404, 429, 503...) or breaks; onOpen() is called once the response has started. `signal`
+// (AbortSignal) stops it: the promise then resolves.
+export async function openEvents(path, { onEvent, onOpen = () => {}, onActivity, signal } = {}) {
+  let res;
+  try {
+    res = await fetch(path, {
+      headers: { Authorization: 'Bearer ' + token(), Accept: 'text/event-stream' },
+      cache: 'no-store', signal,
+    });
+  } catch (err) {
+    if (signal && signal.aborted) return;
+    throw new ApiError(0, 'network', String(err && err.message));
+  }
+  if (!res.ok) {
+    const err = await parseError(res);
+    if (res.status === 401) onUnauthorized(err);
+    throw err;
+  }
+  onOpen();
+  try {
+    await readEvents(res, { onEvent, onActivity, signal });
+  } catch (err) {
+    if (signal && signal.aborted) return;
+    throw new ApiError(0, 'stream', String(err && err.message));
+  }
 }
 
 export const canWrite = (role) => role === 'admin' || role === 'officer';

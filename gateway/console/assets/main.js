@@ -3,7 +3,7 @@
 // The console's entry point: sign-in, the navigation, and a hash router (#/contacts,
 // #/segments/3, #/campaigns/<id>, #/monitor/<id>, #/results/<id>, #/devices) that renders one
 // page module at a time. A page's render() may return a cleanup function (the monitor's
-// refresh timer), called before the next page renders.
+// event stream and timers), called before the next page renders.
 import * as api from './api.js';
 import { h, clear, field, errorBox } from './dom.js';
 import { t, lang, setLang, languages, applyDocumentLanguage } from './i18n.js';
@@ -14,8 +14,25 @@ import * as monitor from './page_monitor.js';
 import * as results from './page_results.js';
 import * as devices from './page_devices.js';
 
-const ROLE_KEY = 'liaison.console.role';
-const ctx = { role: sessionStorage.getItem(ROLE_KEY) || '' };
+// Who is signed in (GET /v1/me), kept for the tab's life next to the token.
+const ME_KEY = 'liaison.console.me';
+const ctx = { role: '', tenant: '', tokenPrefix: '' };
+function applyMe(me) {
+  ctx.role = (me && me.role) || '';
+  ctx.tenant = (me && me.tenant_id) || '';
+  ctx.tokenPrefix = (me && me.token_prefix) || '';
+}
+function forgetMe() {
+  sessionStorage.removeItem(ME_KEY);
+  applyMe(null);
+}
+async function loadMe() {
+  const me = await api.whoAmI();
+  const kept = { role: me.role, tenant_id: me.tenant_id, token_prefix: me.token_prefix };
+  sessionStorage.setItem(ME_KEY, JSON.stringify(kept));
+  applyMe(kept);
+}
+try { applyMe(JSON.parse(sessionStorage.getItem(ME_KEY) || 'null')); } catch (_) { applyMe(null); }
 let cleanup = null;
 let generation = 0;  // a newer render() makes an older one's late results invisible
 
@@ -56,7 +73,8 @@ function renderShell() {
   picker.addEventListener('change', () => { setLang(picker.value); render(); });
   tools.append(picker);
   if (api.token()) {
-    tools.append(h('span', { class: 'role', id: 'role', 'data-role': ctx.role },
+    tools.append(h('span', { class: 'role', id: 'role', 'data-role': ctx.role, 'data-tenant': ctx.tenant,
+                             title: `${ctx.tenant} · ${ctx.tokenPrefix}` },
                    t('role.' + ctx.role, {}, ctx.role)));
     tools.append(h('button', { type: 'button', class: 'secondary', id: 'signout',
                                onclick: signOut }, t('app.signout')));
@@ -67,8 +85,7 @@ function renderShell() {
 
 function signOut() {
   api.setToken('');
-  sessionStorage.removeItem(ROLE_KEY);
-  ctx.role = '';
+  forgetMe();
   location.hash = '#/';
   render();
 }
@@ -87,8 +104,7 @@ function renderSignIn(main, message) {
     api.setToken(input.value.trim());
     clear(status).append(h('p', {}, t('signin.checking')));
     try {
-      ctx.role = await api.roleOf();
-      sessionStorage.setItem(ROLE_KEY, ctx.role);
+      await loadMe();
       const home = api.canReadContacts(ctx.role) ? '#/contacts' : '#/campaigns';
       if (!route().page && location.hash !== home) location.hash = home;  // hashchange renders
       else render();
@@ -111,7 +127,7 @@ async function render(navigated) {
   clear(document.getElementById('main')).append(main);
   if (!api.token()) { renderSignIn(main); return; }
   if (!ctx.role) {
-    try { ctx.role = await api.roleOf(); sessionStorage.setItem(ROLE_KEY, ctx.role); } catch (err) {
+    try { await loadMe(); } catch (err) {
       api.setToken('');
       renderShell();
       renderSignIn(main, err);
@@ -138,8 +154,7 @@ async function render(navigated) {
 
 api.setUnauthorizedHandler(() => {
   api.setToken('');
-  sessionStorage.removeItem(ROLE_KEY);
-  ctx.role = '';
+  forgetMe();
   render();
 });
 

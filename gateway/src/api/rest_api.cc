@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "api/api_store.h"
+#include "api/campaign_events.h"
 #include "api/proto_json.h"
 #include "liaison/sync/uuid.h"
 #include "outreach/contact_export.h"
@@ -2602,6 +2603,8 @@ struct RestApi::Impl {
   SqliteApiStore api_store;
   Authenticator auth;
   sync::UuidV7Generator uuids;  // under mu
+  // Live event streams (campaign_events.h). Its thread stops before the stores go.
+  CampaignEvents events{db, mu, options.db_path};
   // Last: its thread stops (committing what is pending) before the rest goes.
   std::unique_ptr<outreach::MessageIntake> intake;
 };
@@ -2929,6 +2932,19 @@ std::vector<Route> RestApi::Impl::routes() {
     r.success_status = 201;
     r.description = "The token is in the response once and never again; only its hash is kept.";
   }
+  {
+    Route& r = add("GET", "/v1/me", kEveryone, "The caller: tenant, role and token prefix",
+                   [](const RequestContext& ctx) {
+                     const Principal& p = *ctx.principal;
+                     return jsonReply(200, {{"tenant_id", p.tenant_id},
+                                            {"role", roleName(p.role)},
+                                            {"token_id", p.token_id},
+                                            {"token_prefix", "lia_" + p.token_id}});
+                   });
+    r.tag = "tokens";
+    r.description = "Lets a client (the web console) show who is signed in and which roles apply.";
+  }
+  out.push_back(events.route());  // GET /v1/campaigns/{campaign_id}/events
   {
     Route& r = add("DELETE", "/v1/tokens/{token_id}", kAdmin, "Revoke an API token",
                    h(&Impl::revokeToken));
