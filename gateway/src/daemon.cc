@@ -40,7 +40,9 @@
 #include "channels/smpp/smpp_channel.h"
 #include "console/console.h"
 #include "liaison/sync/assert.h"
+#include "outreach/delivery_reports.h"
 #include "outreach/dispatcher.h"
+#include "outreach/http_channel_config.h"
 #include "outreach/inbound_processor.h"
 #include "outreach/send_window.h"
 #include "store/sqlite_campaign_store.h"
@@ -137,8 +139,9 @@ class Gateway {
   std::vector<std::unique_ptr<chttp::WebhookEndpoint>> webhooks_;
 
   struct Account {
-    std::string name;    // "smpp:<name>", the metrics' channel label
-    std::string tenant;  // whose MOs arrive here
+    std::string name;    // "smpp:<name>" or "http:<name>", the metrics' channel label
+    std::string tenant;  // whose MOs arrive here (SMPP; HTTP ones come by webhook)
+    bool http = false;   // an HTTP aggregator: no binds
     std::unique_ptr<outreach::Dispatcher> dispatcher;
     outreach::DispatcherStats last;  // for counter deltas
     uint64_t last_reconnects = 0;
@@ -293,17 +296,9 @@ void Gateway::wakeDispatchers() {
 }
 
 bool Gateway::buildDispatchers() {
-  for (const auto& account : config_.smpp) {
-    auto a = std::make_unique<Account>();
-    a->name = "smpp:" + account.name;
-    a->tenant = account.tenant;
-    outreach::DispatcherConfig dc;
-    dc.channel_name = a->name;
+  // The hooks every dispatcher gets; SMPP accounts add the inbound one.
+  auto commonHooks = [this](Account* raw) {
     outreach::DispatcherHooks hooks;
-    Account* raw = a.get();
-    hooks.inbound = [this, raw](const smpp::CompletedMo& mo) {
-      return storeInbound(outreach::inboundFromMo(mo, raw->tenant, raw->name, unixSeconds()));
-    };
     // A bulk message's window, re-checked at send time: the campaign's own, else its
     // tenant's default. Called with the store mutex held.
     hooks.window = [this](std::string_view campaign_id) -> std::optional<outreach::DailyWindow> {
@@ -324,9 +319,43 @@ bool Gateway::buildDispatchers() {
     hooks.submit_latency = [this, raw](double seconds) {
       metrics_->submit_latency.labels({raw->name}).observe(seconds);
     };
+    return hooks;
+  };
+  for (const auto& account : config_.smpp) {
+    auto a = std::make_unique<Account>();
+    a->name = "smpp:" + account.name;
+    a->tenant = account.tenant;
+    outreach::DispatcherConfig dc;
+    dc.channel_name = a->name;
+    Account* raw = a.get();
+    outreach::DispatcherHooks hooks = commonHooks(raw);
+    hooks.inbound = [this, raw](const smpp::CompletedMo& mo) {
+      return storeInbound(outreach::inboundFromMo(mo, raw->tenant, raw->name, unixSeconds()));
+    };
     try {
       a->dispatcher = std::make_unique<outreach::Dispatcher>(
           ioc_, *outbox_, store_mu_, config::smppChannelConfig(account), dc, std::move(hooks));
+    } catch (const std::exception& e) {
+      log::error("daemon.channel_failed", {{"channel", a->name}, {"reason", e.what()}});
+      return false;
+    }
+    accounts_.push_back(std::move(a));
+  }
+  // HTTP aggregators: sent through like SMPP accounts; their inbound messages and delivery
+  // reports arrive by webhook (webhookRoutes), matched to rows by "http:<name>" and the
+  // provider id the dispatcher recorded.
+  for (const auto& channel : config_.http) {
+    auto a = std::make_unique<Account>();
+    a->name = "http:" + channel.name;
+    a->tenant = channel.tenant;
+    a->http = true;
+    outreach::DispatcherConfig dc;
+    dc.channel_name = a->name;
+    try {
+      a->dispatcher = std::make_unique<outreach::Dispatcher>(
+          ioc_, *outbox_, store_mu_,
+          outreach::httpChannelConfig(channel, config_.server.public_url), dc,
+          commonHooks(a.get()));
     } catch (const std::exception& e) {
       log::error("daemon.channel_failed", {{"channel", a->name}, {"reason", e.what()}});
       return false;
@@ -338,13 +367,6 @@ bool Gateway::buildDispatchers() {
     log::warn("daemon.accounts_share_ledger",
               {{"accounts", std::to_string(accounts_.size())},
                {"note", "messages go out through whichever account claims them first"}});
-  }
-  if (!config_.http.empty()) {
-    log::warn("daemon.http_send_not_wired",
-              {{"channels", std::to_string(config_.http.size())},
-               {"note",
-                "HTTP aggregators receive inbound messages by webhook; sending through them "
-                "is not wired into the dispatcher yet"}});
   }
   return true;
 }
@@ -371,27 +393,26 @@ std::vector<api::Route> Gateway::webhookRoutes() {
         job.done(std::make_error_code(std::errc::resource_unavailable_try_again));
       }
     };
-    // Reports for messages this gateway sent through the aggregator: matched by the provider
-    // id the send response gave. Until sending over HTTP is wired (see buildDispatchers) no
-    // row carries such an id and reports are acknowledged without effect.
+    // Reports for messages this gateway sent through the aggregator (delivery_reports.h: by
+    // provider id, or for Kannel by our ref; a report that beats its submit is refused, so
+    // the provider sends it again). Final states feed send_outcomes, as receipts do over SMPP.
     auto delivery = [this](const std::vector<chttp::DeliveryReport>& batch) {
-      std::lock_guard lock(store_mu_);
-      const std::int64_t now = unixSeconds();
-      for (const auto& r : batch) {
-        if (!r.is_final || r.provider_id.empty()) continue;
-        std::int64_t id = 0;
-        if (outbox_->findByProviderId(r.channel, r.provider_id, &id)) continue;
-        store::Transition t{};
-        std::error_code ec;
-        if (r.state == smpp::MessageState::Delivered) {
-          ec = outbox_->markDelivered(id, now, &t);
-        } else if (r.state == smpp::MessageState::Undeliverable ||
-                   r.state == smpp::MessageState::Rejected) {
-          ec = outbox_->markFailed(id, "undeliverable", now, &t);
-        }
-        if (ec) return ec;
+      outreach::DeliveryReportCounts counts;
+      std::error_code ec;
+      {
+        std::lock_guard lock(store_mu_);
+        ec = outreach::applyDeliveryReports(*outbox_, batch, unixSeconds(), &counts);
       }
-      return std::error_code{};
+      if (!batch.empty() && metrics_) {
+        const std::string& channel = batch.front().channel;
+        auto add = [&](std::string_view status, std::uint64_t n) {
+          if (n > 0) metrics_->send_outcomes.labels({channel, status}).inc(n);
+        };
+        add(metrics::kStatusDelivered, counts.delivered);
+        add(metrics::kStatusUndelivered, counts.failed);
+        add(metrics::kStatusExpired, counts.expired);
+      }
+      return ec;
     };
     auto endpoint = std::make_unique<chttp::WebhookEndpoint>(std::move(wc), std::move(inbound),
                                                              std::move(delivery));
@@ -448,11 +469,10 @@ std::vector<api::Route> Gateway::operatorRoutes() {
   return routes;
 }
 
+// An SMPP account with a bind bound, or an HTTP channel started.
 bool Gateway::anyChannelBound() const {
   for (const auto& a : accounts_) {
-    for (const auto& b : a->dispatcher->channelStats().binds) {
-      if (b.bound) return true;
-    }
+    if (a->dispatcher->channelReady()) return true;
   }
   return false;
 }
@@ -488,7 +508,8 @@ bool Gateway::build() {
   // The sync endpoint takes larger bodies than the API; each handler checks its own limit.
   if (sync_) http.body_limit = std::max(http.body_limit, config_.sync.max_request_bytes);
   try {
-    server_ = std::make_unique<api::HttpServer>(ioc_, http, api::makeRouter(*db_, router));
+    server_ = std::make_unique<api::HttpServer>(
+        ioc_, http, console::withTrailingSlashRedirect(api::makeRouter(*db_, router)));
   } catch (const std::exception& e) {
     log::error("daemon.routes_failed", {{"reason", e.what()}});
     return false;
@@ -564,8 +585,10 @@ void Gateway::sampleMetrics() {
       metrics_->reconnects.labels({a->name, "all"}).inc(reconnects - a->last_reconnects);
     }
     a->last_reconnects = reconnects;
-    metrics_->smpp_in_flight.labels({a->name, "all"})
-        .set(static_cast<double>(cs.in_flight_segments));
+    if (!a->http) {
+      metrics_->smpp_in_flight.labels({a->name, "all"})
+          .set(static_cast<double>(cs.in_flight_segments));
+    }
   }
   sampler_->expires_after(std::chrono::seconds(1));
   sampler_->async_wait([this](const boost::system::error_code& ec) {

@@ -3,15 +3,20 @@
 // The long-running gateway (`liaison serve`): one process that owns the store and runs every
 // part of DESIGN.md's flows from a validated configuration (config/config.h):
 //
-//   store (data_dir/liaison.db) --+-- REST API, /metrics, /healthz, /readyz, OpenAPI   (HTTP)
+//   store (data_dir/liaison.db) --+-- REST API, /metrics, /healthz, /readyz, OpenAPI   (HTTP
+//                                 |     or HTTPS); POST /v1/messages through a group-commit
+//                                 |     intake (outreach/message_intake.h)
 //                                 +-- sync endpoint and device enrolment              (HTTP)
 //                                 +-- per SMPP account: Dispatcher (ledger -> SMSC -> ledger)
 //                                 |     with its MOs -> InboundProcessor of its tenant
-//                                 +-- per HTTP aggregator: webhooks for inbound messages
+//                                 +-- per HTTP aggregator: Dispatcher (ledger -> provider),
+//                                 |     webhooks for delivery reports and inbound messages;
+//                                 |     inbound records of concurrent calls committed together
 //                                 +-- housekeeping: silent poll sessions expired
 //
-// Threading: one io_context run by `io_threads` threads; every store access holds one store
-// mutex (the dispatchers', the API's, the sync endpoint's and the inbound pipeline's).
+// Threading: one io_context run by `io_threads` threads, plus the two group-commit threads;
+// every store access holds one store mutex (the dispatchers', the API's, the sync endpoint's
+// and the inbound pipeline's).
 //
 // Lifecycle: SIGINT/SIGTERM (or the `stop` callable) stops accepting HTTP connections, lets
 // in-flight requests finish, stops every dispatcher (unsent messages handed back to the ledger,

@@ -1,6 +1,7 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Dispatcher: see the header for the loop, the locks and the durability argument. Lifetime:
+// Dispatcher: see the header for the loop, the locks, the outcome rules and the durability
+// argument. The channel is an OutboundChannel adapter (outbound_channel.h). Lifetime:
 // the shell owns the only lasting strong reference to Impl; timer and posted handlers hold weak
 // ones, and listener callbacks hold none (a callback that dropped the last reference would
 // destroy the channel from inside its own listener call). So ~Dispatcher normally destroys
@@ -19,7 +20,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <exception>
 #include <stdexcept>
@@ -87,13 +87,7 @@ InboundMessage inboundFromMo(const smpp::CompletedMo& mo, std::string_view tenan
   return m;
 }
 
-std::string smppFailureCode(std::uint32_t command_status) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "smpp_%08x", static_cast<unsigned>(command_status));
-  return buf;
-}
-
-struct Dispatcher::Impl final : smpp::SmppChannelListener, std::enable_shared_from_this<Impl> {
+struct Dispatcher::Impl final : OutboundListener, std::enable_shared_from_this<Impl> {
   // What the outcome callbacks need to know about a row handed to the channel.
   struct InFlight {
     ResendPolicy policy = ResendPolicy::AtLeastOnce;
@@ -106,21 +100,21 @@ struct Dispatcher::Impl final : smpp::SmppChannelListener, std::enable_shared_fr
     std::int64_t fetched_at = 0;
   };
 
+  using ChannelFactory = std::function<std::unique_ptr<OutboundChannel>(OutboundListener&)>;
+
   Impl(asio::io_context& ioc, store::OutboxStore& o, std::mutex& smu,
-       smpp::SmppChannelConfig channel_config, DispatcherConfig c, DispatcherHooks h)
+       const ChannelFactory& make_channel, DispatcherConfig c, DispatcherHooks h)
       : strand(asio::make_strand(ioc)),
         timer(strand),
         outbox(o),
         store_mu(smu),
         cfg(std::move(c)),
-        hooks(std::move(h)),
-        max_queued_segments(channel_config.max_queued_segments),
-        max_queued_priority_segments(channel_config.max_queued_priority_segments) {
+        hooks(std::move(h)) {
     if (cfg.channel_name.empty()) throw std::invalid_argument("dispatcher: empty channel_name");
     if (!hooks.clock) hooks.clock = systemNow;
     cfg.max_claim = std::max(1, cfg.max_claim);
     cfg.max_outstanding = std::max<std::size_t>(1, cfg.max_outstanding);
-    channel = std::make_unique<smpp::SmppChannel>(ioc, std::move(channel_config), *this);
+    channel = make_channel(*this);
   }
 
   ~Impl() override {
@@ -151,16 +145,15 @@ struct Dispatcher::Impl final : smpp::SmppChannelListener, std::enable_shared_fr
   void beginStop(std::function<void(std::error_code)> done);
   void finishStop();
 
-  // ---- SmppChannelListener (io threads, one call at a time) ----
+  // ---- OutboundListener (io threads, one call at a time) ----
   void onSubmitted(uint64_t ref, std::span<const std::string> message_ids) override;
-  void onSubmitFailed(uint64_t ref, uint32_t status, smpp::StatusClass status_class,
-                      bool retryable) override;
+  void onSubmitFailed(uint64_t ref, const OutboundFailure& failure) override;
   void onOutcomeUnknown(uint64_t ref) override;
   void onDeliveryState(uint64_t ref, smpp::MessageState state, bool is_final) override;
   void onInbound(const smpp::CompletedMo& message) override;
   std::size_t retryInboundLocked();
   void onLinkState(std::size_t bind_index, smpp::LinkEvent event, std::string_view detail) override;
-  void onStopped(std::vector<smpp::OutboundMessage> unsent) override;
+  void onStopped(std::vector<std::uint64_t> unsent) override;
 
   // ---- helpers; the *Locked ones need mu held ----
   void pushLocked(OutboxUpdate update, bool settles);
@@ -177,9 +170,7 @@ struct Dispatcher::Impl final : smpp::SmppChannelListener, std::enable_shared_fr
   std::atomic<std::size_t> inbound_parked{0};  // its size, for snapshot() without store_mu
   DispatcherConfig cfg;
   DispatcherHooks hooks;
-  const std::size_t max_queued_segments;
-  const std::size_t max_queued_priority_segments;
-  std::unique_ptr<smpp::SmppChannel> channel;  // fixed after construction
+  std::unique_ptr<OutboundChannel> channel;  // fixed after construction
   std::atomic<bool> started{false};
   std::atomic<bool> closed{false};  // set with store_mu held: no store access afterwards
 
@@ -374,14 +365,12 @@ std::error_code Dispatcher::Impl::sweep(std::int64_t t) {
 
 std::error_code Dispatcher::Impl::claimAndSend(std::int64_t t, bool* more) {
   *more = false;
-  // Room: the channel's queues (in segments) and the cap on rows in sending.
-  const smpp::SmppChannelStats cs = channel->stats();
-  if (cs.stopping || cs.stopped) return {};
-  const std::size_t bulk_queued = cs.queued_segments - cs.queued_priority_segments;
-  std::size_t free_bulk = max_queued_segments > bulk_queued ? max_queued_segments - bulk_queued : 0;
-  std::size_t free_priority = max_queued_priority_segments > cs.queued_priority_segments
-                                  ? max_queued_priority_segments - cs.queued_priority_segments
-                                  : 0;
+  // Room: the channel's queues (in its unit: SMPP segments, HTTP messages) and the cap on
+  // rows in sending.
+  const OutboundRoom cr = channel->room();
+  if (cr.stopping) return {};
+  std::size_t free_bulk = cr.free_bulk;
+  std::size_t free_priority = cr.free_priority;
   std::size_t room = 0;
   {
     std::lock_guard lock(mu);
@@ -425,7 +414,7 @@ std::error_code Dispatcher::Impl::claimAndSend(std::int64_t t, bool* more) {
 
   std::int64_t total_segments = 0;
   for (OutboxMessage& row : rows) {
-    const auto segments = static_cast<std::size_t>(std::max(1, row.segments));
+    const std::size_t segments = channel->cost(row.segments);
     total_segments += static_cast<std::int64_t>(segments);
     const bool high = row.priority != OutboxPriority::Bulk;
     // Replies and confirmations ignore the window: a STOP confirmation goes at once.
@@ -440,7 +429,7 @@ std::error_code Dispatcher::Impl::claimAndSend(std::int64_t t, bool* more) {
     // Skip what cannot fit now rather than have send() refuse it; a message larger than the
     // whole queue bound goes to send(), which refuses it as invalid.
     std::size_t& free = high ? free_priority : free_bulk;
-    const std::size_t bound = high ? max_queued_priority_segments : max_queued_segments;
+    const std::size_t bound = channel->capacity(high);
     if (segments <= bound && segments > free) {
       std::lock_guard lock(mu);
       takeLocked(row.id);
@@ -450,27 +439,27 @@ std::error_code Dispatcher::Impl::claimAndSend(std::int64_t t, bool* more) {
     }
     free -= std::min(free, segments);
 
-    smpp::OutboundMessage m;
+    OutboundSms m;
     m.ref = static_cast<uint64_t>(row.id);
     m.destination = std::move(row.to_e164);
     m.text = std::move(row.body);
-    m.priority = high ? smpp::Priority::High : smpp::Priority::Bulk;
+    m.high_priority = high;
     m.request_receipt = true;
     if (row.expires_at) {
       // claimDue expired rows already at their deadline, so at least a second remains.
       m.validity = std::chrono::seconds(std::max<std::int64_t>(1, *row.expires_at - t));
     }
-    const smpp::SendResult r = channel->send(std::move(m));
+    const OutboundSendStatus r = channel->send(std::move(m));
     std::lock_guard lock(mu);
-    switch (r.status) {
-      case smpp::SendStatus::Queued: ++counters.sent; break;
-      case smpp::SendStatus::QueueFull:
-      case smpp::SendStatus::Stopped:
+    switch (r) {
+      case OutboundSendStatus::Queued: ++counters.sent; break;
+      case OutboundSendStatus::QueueFull:
+      case OutboundSendStatus::Stopped:
         takeLocked(row.id);
         ++counters.queue_full;
         requeueLocked(row.id, t, true);
         break;
-      case smpp::SendStatus::InvalidMessage: {
+      case OutboundSendStatus::InvalidMessage: {
         takeLocked(row.id);
         ++counters.invalid;
         ++counters.failed;
@@ -481,7 +470,7 @@ std::error_code Dispatcher::Impl::claimAndSend(std::int64_t t, bool* more) {
         pushLocked(std::move(u), true);
         break;
       }
-      case smpp::SendStatus::DuplicateRef:
+      case OutboundSendStatus::DuplicateRef:
         // The ledger had the row queued while the channel still held it: a bug. Leave the
         // channel's copy to report; record nothing for this claim but a delayed requeue.
         LIAISON_BUG(false, "dispatcher: row claimed while still in the channel");
@@ -624,31 +613,40 @@ void Dispatcher::Impl::onSubmitted(uint64_t ref, std::span<const std::string> me
   }
 }
 
-void Dispatcher::Impl::onSubmitFailed(uint64_t ref, uint32_t status, smpp::StatusClass,
-                                      bool retryable) {
+void Dispatcher::Impl::onSubmitFailed(uint64_t ref, const OutboundFailure& failure) {
   const auto id = static_cast<std::int64_t>(ref);
   const std::int64_t t = now();
+  const bool retryable = failure.retryable;
+  const std::int64_t asked = std::max<std::int64_t>(0, failure.retry_after.count());
   std::lock_guard lock(mu);
   const std::optional<InFlight> f = takeLocked(id);
   LIAISON_BUG(f.has_value(), "dispatcher: submit outcome for a ref not in flight");
   const bool settles = f.has_value();
   OutboxUpdate u;
   u.id = id;
-  if (retryable && f && f->policy == ResendPolicy::Never && f->segments > 1) {
+  if (retryable && f && failure.throttled && !failure.partial_possible) {
+    // The provider is rate limiting, not refusing this message: wait as long as it asked.
+    ++counters.throttled;
+    requeueLocked(id, t + std::max<std::int64_t>(1, asked), settles);
+    return;
+  }
+  if (retryable && f && failure.partial_possible && f->policy == ResendPolicy::Never &&
+      f->segments > 1) {
     // Segments accepted before the rejection may have reached the handset: resending the
     // whole message could show part of a poll question twice. Never-resend means unknown.
     u.kind = OutboxUpdate::Kind::Unknown;
     ++counters.unknown;
   } else if (retryable && f && f->attempts < cfg.max_retry_attempts) {
     ++counters.retried;
-    requeueLocked(id, t + backoff(f->attempts), settles);
+    requeueLocked(id, t + std::max(backoff(f->attempts), asked), settles);
     return;
   } else if (retryable && !f) {
     u.kind = OutboxUpdate::Kind::Unknown;  // the policy is unknown too: do not resend
     ++counters.unknown;
   } else {
     u.kind = OutboxUpdate::Kind::Failed;
-    u.failure_code = smppFailureCode(status);
+    // The adapters give plain codes; a bad one would make the ledger refuse the row.
+    u.failure_code = store::isValidFailureCode(failure.code) ? failure.code : "send_failed";
     ++counters.failed;
   }
   pushLocked(std::move(u), settles);
@@ -777,12 +775,12 @@ void Dispatcher::Impl::onLinkState(std::size_t bind_index, smpp::LinkEvent event
   if (event == smpp::LinkEvent::Bound) wake();
 }
 
-void Dispatcher::Impl::onStopped(std::vector<smpp::OutboundMessage> unsent) {
+void Dispatcher::Impl::onStopped(std::vector<std::uint64_t> unsent) {
   const std::int64_t t = now();
   {
     std::lock_guard lock(mu);
-    for (const smpp::OutboundMessage& m : unsent) {
-      const auto id = static_cast<std::int64_t>(m.ref);
+    for (const std::uint64_t ref : unsent) {
+      const auto id = static_cast<std::int64_t>(ref);
       const bool known = takeLocked(id).has_value();
       ++counters.handed_back;
       requeueLocked(id, t, known);
@@ -799,8 +797,22 @@ void Dispatcher::Impl::onStopped(std::vector<smpp::OutboundMessage> unsent) {
 Dispatcher::Dispatcher(boost::asio::io_context& ioc, store::OutboxStore& outbox,
                        std::mutex& store_mutex, smpp::SmppChannelConfig channel,
                        DispatcherConfig config, DispatcherHooks hooks)
-    : impl_(std::make_shared<Impl>(ioc, outbox, store_mutex, std::move(channel), std::move(config),
-                                   std::move(hooks))) {}
+    : impl_(std::make_shared<Impl>(
+          ioc, outbox, store_mutex,
+          [&ioc, &channel](OutboundListener& l) {
+            return makeSmppOutbound(ioc, std::move(channel), l);
+          },
+          std::move(config), std::move(hooks))) {}
+
+Dispatcher::Dispatcher(boost::asio::io_context& ioc, store::OutboxStore& outbox,
+                       std::mutex& store_mutex, http::HttpChannelConfig channel,
+                       DispatcherConfig config, DispatcherHooks hooks)
+    : impl_(std::make_shared<Impl>(
+          ioc, outbox, store_mutex,
+          [&ioc, &channel](OutboundListener& l) {
+            return makeHttpOutbound(ioc, std::move(channel), l);
+          },
+          std::move(config), std::move(hooks))) {}
 
 Dispatcher::~Dispatcher() { impl_->close(); }
 
@@ -812,6 +824,17 @@ void Dispatcher::wake() { impl_->wake(); }
 
 DispatcherStats Dispatcher::stats() const { return impl_->snapshot(); }
 
-smpp::SmppChannelStats Dispatcher::channelStats() const { return impl_->channel->stats(); }
+smpp::SmppChannelStats Dispatcher::channelStats() const {
+  const smpp::SmppChannel* c = impl_->channel->smppChannel();
+  return c ? c->stats() : smpp::SmppChannelStats{};
+}
+
+std::optional<http::HttpChannelStats> Dispatcher::httpChannelStats() const {
+  const http::HttpChannel* c = impl_->channel->httpChannel();
+  if (!c) return std::nullopt;
+  return c->stats();
+}
+
+bool Dispatcher::channelReady() const { return impl_->channel->ready(); }
 
 }  // namespace liaison::gateway::outreach

@@ -1,11 +1,11 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The outbox dispatcher (DESIGN.md flow 1): moves messages from the ledger (OutboxStore)
-// through one SMPP account (SmppChannel, which it owns) and records every outcome back in the
-// ledger. On start it recovers the rows a crash left in `sending`; then a timer-driven loop on
-// one strand claims due rows as far as the channel has room, re-checks each bulk row's sending
-// window, hands the rows to the channel, and commits the outcomes the channel reports in one
-// transaction per tick.
+// through one channel it owns, one SMPP account (SmppChannel) or one HTTP aggregator
+// (HttpChannel), and records every outcome back in the ledger. On start it recovers the rows a
+// crash left in `sending`; then a timer-driven loop on one strand claims due rows as far as the
+// channel has room, re-checks each bulk row's sending window, hands the rows to the channel,
+// and commits the outcomes the channel reports in one transaction per tick.
 //
 //   io threads (binds, channel strand)                 dispatcher strand (one tick at a time)
 //   ----------------------------------                 --------------------------------------
@@ -18,6 +18,29 @@
 //                              (the SMSC gets ESME_ROK after it)   |   3. window check, send()
 //                                                                  +-- 4. flush again
 //
+// The channel seam (outbound_channel.h). The Dispatcher holds an OutboundChannel, an adapter
+// that owns the real channel and reports its outcomes as the few facts the ledger rules need:
+// ids on success; on a refusal whether it is retryable, whether the provider asked for a pause
+// (Retry-After) and whether part of the message may already be out. One set of rules serves
+// both kinds:
+//   submitted            -> submitted with the provider ids (HTTP without ids: the row id)
+//   permanent refusal    -> failed with the channel's code ("smpp_0000000b", "http_4xx")
+//   retryable refusal    -> requeued after initial * 2^(attempts - 1) s, or after the
+//                           provider's Retry-After if longer, until max_retry_attempts; then
+//                           failed. A never-resend message that may have gone out in part
+//                           (SMPP, several segments) is recorded unknown instead.
+//   throttled (HTTP 429/503) -> requeued after Retry-After (at least a second), whatever the
+//                           attempts: a rate limit says nothing about the message. The channel
+//                           itself also pauses, so its queued messages wait rather than fail.
+//   unknown outcome      -> at-least-once: requeued with the backoff until
+//                           max_unknown_attempts, then unknown; never-resend: unknown at once
+//   stop                 -> what the channel never sent is handed back and requeued now
+// Delivery receipts of SMPP rows come through the channel (matched in memory); an HTTP
+// aggregator calls the gateway's delivery webhook, whose records find their row by (channel,
+// provider id) in the ledger (delivery_reports.h), so its rows need `channel_name`
+// "http:<name>". A report that beats this dispatcher's flush of the submit is refused there
+// for the provider to deliver again.
+//
 // Threading: every store access (claim, flush, recover, the window lookup and the inbound
 // hook) happens with `store_mutex` held; pass the mutex every other user of the same
 // Database takes. No hook and no channel call runs under the dispatcher's own lock, and the
@@ -29,8 +52,9 @@
 // the rows concerned are still `sending`, and recover() at the next start requeues the
 // at-least-once ones (they may go out twice) and marks the never-resend ones unknown (promise
 // 2). At most `max_outstanding` rows are ever in `sending`, which bounds those duplicates and
-// unknowns. Receipts not yet flushed leave their rows `submitted`, as do receipts that arrive
-// after a restart: the channel matches receipts in memory, to messages it submitted itself.
+// unknowns. Receipts not yet flushed leave their rows `submitted`, as do SMPP receipts that
+// arrive after a restart: the SMPP channel matches receipts in memory, to messages it
+// submitted itself.
 //
 // Errors are std::error_code; logs carry counts and codes, never numbers, bodies or row ids.
 #pragma once
@@ -46,8 +70,10 @@
 #include <string_view>
 #include <system_error>
 
+#include "channels/http/http_channel.h"
 #include "channels/smpp/smpp_channel.h"
 #include "outreach/inbound_processor.h"
+#include "outreach/outbound_channel.h"
 #include "outreach/send_window.h"
 #include "store/outbox_store.h"
 
@@ -58,7 +84,8 @@ class io_context;
 namespace liaison::gateway::outreach {
 
 struct DispatcherConfig {
-  // Recorded in outbox.channel on every claim ("smpp:<account>"); receipts are looked up by it.
+  // Recorded in outbox.channel on every claim ("smpp:<account>", "http:<name>"); receipts are
+  // looked up by it.
   std::string channel_name = "smpp:default";
   std::chrono::milliseconds busy_interval{20};   // tick period while anything is in flight
   std::chrono::milliseconds idle_interval{250};  // tick period otherwise (wake() cuts it short)
@@ -68,8 +95,8 @@ struct DispatcherConfig {
   // in `sending`, and so the bound on what a crash turns into resends (at-least-once) and
   // unknowns (never-resend; some of those were still waiting in the channel's queue and never
   // went out). Size it to keep the SMSC busy, not larger: about the account's messages per
-  // second times (busy_interval + a response round trip), plus the binds' windows. Claims
-  // also stop while the channel's bulk queue has no room.
+  // second times (busy_interval + a response round trip), plus the binds' windows (HTTP: the
+  // requests in flight). Claims also stop while the channel's bulk queue has no room.
   std::size_t max_outstanding = 2'000;
   // Inbound messages kept in memory while the store refuses them (disk full, I/O error); they
   // are offered again, in order, on every tick. Beyond this many, new ones are lost (logged,
@@ -98,14 +125,14 @@ struct DispatcherHooks {
   // the dispatcher's strand with the store mutex held (it may read the same Database);
   // cached per campaign for window_cache_s.
   std::function<std::optional<DailyWindow>(std::string_view campaign_id)> window;
-  // A mobile-originated message: store it durably before returning. Called from an io thread
-  // with the store mutex held (use the store directly; do not take the mutex again, do not call
-  // the Dispatcher). The channel answers the deliver_sm with ESME_ROK once this returns,
-  // whatever it returned (the SmppChannel listener cannot ask the SMSC to redeliver), so on an
-  // error the message is parked in memory and offered again, in order, on every tick until it
-  // is stored (inbound_failed counts failed attempts); a crash meanwhile loses it, as it loses
-  // partial MO parts (ADR 0006). Empty: inbound messages are counted (inbound_dropped) and
-  // dropped.
+  // A mobile-originated message (SMPP only; HTTP aggregators call the inbound webhook): store
+  // it durably before returning. Called from an io thread with the store mutex held (use the
+  // store directly; do not take the mutex again, do not call the Dispatcher). The channel answers
+  // the deliver_sm with ESME_ROK once this returns, whatever it returned (the SmppChannel listener
+  // cannot ask the SMSC to redeliver), so on an error the message is parked in memory and offered
+  // again, in order, on every tick until it is stored (inbound_failed counts failed attempts); a
+  // crash meanwhile loses it, as it loses partial MO parts (ADR 0006). Empty: inbound messages are
+  // counted (inbound_dropped) and dropped.
   std::function<std::error_code(const smpp::CompletedMo&)> inbound;
   // Seconds from handing a message to the channel to the SMSC accepting its last segment
   // (metrics). Called on an io thread, without any lock held; must not block.
@@ -121,16 +148,17 @@ struct DispatcherStats {
   std::uint64_t suppressed = 0;          // opted out, invalid or gone at dispatch: failed
   std::uint64_t window_deferred = 0;     // bulk row claimed outside its window: requeued
   std::uint64_t capacity_deferred = 0;   // claimed row did not fit the channel queue: requeued
-  std::uint64_t sent = 0;                // accepted by SmppChannel::send
+  std::uint64_t sent = 0;                // accepted by the channel's send()
   std::uint64_t queue_full = 0;          // send said QueueFull / Stopped: requeued at once
   std::uint64_t invalid = 0;             // send said InvalidMessage: failed invalid_message
   std::uint64_t submitted = 0;           // every segment accepted by the SMSC
   std::uint64_t failed = 0;              // permanent rejection, or retries exhausted
   std::uint64_t retried = 0;             // retryable rejection: requeued with backoff
+  std::uint64_t throttled = 0;           // provider asked for a pause: requeued after it
   std::uint64_t unknown_resent = 0;      // unknown outcome, at-least-once: requeued
   std::uint64_t unknown = 0;             // recorded unknown (submit or receipt)
   std::uint64_t requeued = 0;            // every requeue, whatever the reason
-  std::uint64_t delivered = 0;           // final receipts
+  std::uint64_t delivered = 0;           // final receipts (SMPP; HTTP ones go to the webhook)
   std::uint64_t delivery_failed = 0;
   std::uint64_t delivery_expired = 0;
   std::uint64_t handed_back = 0;  // returned unsent by the channel's stop: requeued
@@ -155,11 +183,15 @@ struct DispatcherStats {
 
 class Dispatcher {
  public:
-  // `outbox` and `store_mutex` must outlive the Dispatcher. Builds the SmppChannel (throws
+  // `outbox` and `store_mutex` must outlive the Dispatcher. Builds the channel (throws
   // std::invalid_argument for an unusable channel config, or an empty channel_name); nothing
   // runs until start().
   Dispatcher(boost::asio::io_context& ioc, store::OutboxStore& outbox, std::mutex& store_mutex,
              smpp::SmppChannelConfig channel, DispatcherConfig config, DispatcherHooks hooks = {});
+  // Through an HTTP aggregator. `hooks.inbound` is not used (inbound messages and delivery
+  // reports come through the webhooks).
+  Dispatcher(boost::asio::io_context& ioc, store::OutboxStore& outbox, std::mutex& store_mutex,
+             http::HttpChannelConfig channel, DispatcherConfig config, DispatcherHooks hooks = {});
   // Without a completed stop(): the channel is torn down (queued messages dropped, rows left
   // in sending for recover()). No store access and no hook call happens after this returns.
   ~Dispatcher();
@@ -181,16 +213,18 @@ class Dispatcher {
 
   // Snapshots; thread-safe.
   DispatcherStats stats() const;
+  // The SMPP channel's statistics; empty (no binds) for an HTTP dispatcher.
   smpp::SmppChannelStats channelStats() const;
+  // The HTTP channel's statistics; nullopt for an SMPP dispatcher.
+  std::optional<http::HttpChannelStats> httpChannelStats() const;
+  // Able to send now: SMPP, a bind is bound; HTTP, started and not stopping (for /readyz).
+  bool channelReady() const;
 
   struct Impl;  // public only so the implementation's helpers can name it
 
  private:
   std::shared_ptr<Impl> impl_;
 };
-
-// "smpp_" and the status as 8 lower-case hex digits ("smpp_0000000b"): a plain failure code.
-std::string smppFailureCode(std::uint32_t command_status);
 
 // A reassembled SMPP mobile-originated message as the inbound pipeline takes it: the sender
 // gets a '+' when the SMSC marked it international (TON 1), the text is the decoded UTF-8

@@ -767,6 +767,14 @@ TEST(JsonProfile, ParsesResponses) {
   ids.require_message_id = true;
   EXPECT_EQ(parseJsonSendResponse(ids, 200, R"({"other":1})", false).verdict, Verdict::Unknown);
   EXPECT_EQ(parseJsonSendResponse(ids, 200, R"({"ids":["a"]})", true).verdict, Verdict::Unknown);
+
+  // Only the listed 2xx statuses mean accepted; another 2xx is not known to.
+  JsonProfileConfig listed = jsonProfile("https://api.example/sms");
+  listed.accepted_statuses = {202};
+  EXPECT_EQ(parseJsonSendResponse(listed, 202, R"({"id":"a"})", false).verdict, Verdict::Accepted);
+  const ParsedResponse unlisted = parseJsonSendResponse(listed, 200, R"({"id":"a"})", false);
+  EXPECT_EQ(unlisted.verdict, Verdict::Unknown);
+  EXPECT_EQ(unlisted.code, "http_2xx_unlisted");
 }
 
 TEST(JsonProfile, ParsesInboundCallbacks) {
@@ -999,6 +1007,7 @@ TEST(HttpWebhook, KannelDeliveryReportsCarryTheRef) {
   EXPECT_EQ(ep.handleDeliveryReport(get(base + "&type=1&ts=1796173043")).status, 200);
   ASSERT_EQ(sinks.deliveries.size(), 2u);
   EXPECT_EQ(sinks.deliveries[0].ref, 42u);
+  EXPECT_EQ(sinks.deliveries[0].provider_id, "42");  // the id the dispatcher recorded
   EXPECT_EQ(sinks.deliveries[0].state, smpp::MessageState::Accepted);
   EXPECT_FALSE(sinks.deliveries[0].is_final);
   EXPECT_EQ(sinks.deliveries[1].state, smpp::MessageState::Delivered);

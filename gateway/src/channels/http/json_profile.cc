@@ -348,6 +348,11 @@ std::unique_ptr<Profile> makeJsonProfile(JsonProfileConfig config) {
 ParsedResponse parseJsonSendResponse(const JsonProfileConfig& config, long status,
                                      std::string_view body, bool truncated) {
   if (status >= 200 && status < 300) {
+    if (!config.accepted_statuses.empty() &&
+        std::find(config.accepted_statuses.begin(), config.accepted_statuses.end(),
+                  static_cast<int>(status)) == config.accepted_statuses.end()) {
+      return {Verdict::Unknown, {}, "http_2xx_unlisted", {}};
+    }
     if (truncated) return {Verdict::Unknown, {}, "response_too_large", {}};
     Pointer id_pointer, status_pointer;
     if (!splitPointer(config.message_id_pointer, &id_pointer) ||

@@ -52,6 +52,9 @@ struct JsonProfileConfig {
   std::string status_pointer;
   std::vector<std::string> accepted_values;
   std::vector<int> retryable_statuses = {408, 425};
+  // The 2xx statuses that mean accepted; another 2xx is Unknown (the provider's meaning is not
+  // known). Empty: every 2xx.
+  std::vector<int> accepted_statuses;
 };
 
 // Throws std::invalid_argument naming the field: a bad URL or method, a template that is not

@@ -353,7 +353,10 @@ struct WebhookEndpoint::Impl {
       d.tenant_id = config.tenant_id;
       d.channel = config.channel;
       d.ref = p.ref;
-      d.provider_id = std::move(p.provider_id);
+      // A report with only our ref (Kannel): the dispatcher recorded the ref as the id of a
+      // message the provider gave none for, so the ref is the id to match.
+      d.provider_id =
+          p.provider_id.empty() && p.ref ? std::to_string(*p.ref) : std::move(p.provider_id);
       d.state = p.state;
       d.is_final = p.is_final;
       d.reported_at = p.reported_at.value_or(t);

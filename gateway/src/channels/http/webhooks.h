@@ -51,13 +51,15 @@ struct InboundSms {
   std::int64_t received_at = 0;  // Unix seconds
 };
 
-// A delivery report, matched by the owner to a sent message by (channel, ref) or (channel,
-// provider_id).
+// A delivery report, matched by the owner to a sent message by (channel, provider_id): the
+// outbox records, per row, the ids the provider returned at submit or, when it returned none
+// (Kannel), the row id, which is also our ref (outreach/outbound_channel.h).
 struct DeliveryReport {
   std::string tenant_id;
   std::string channel;
   std::optional<uint64_t> ref;  // our ref (OutboundMessage::ref) when the provider echoed it
-  std::string provider_id;      // the provider's message id, when given
+  // The provider's message id; when the report carries none, our ref in decimal. Never empty.
+  std::string provider_id;
   smpp::MessageState state = smpp::MessageState::Unknown;
   bool is_final = false;
   std::int64_t reported_at = 0;  // Unix seconds
