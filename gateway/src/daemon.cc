@@ -20,6 +20,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -107,6 +108,7 @@ class Gateway {
   bool bootstrapAdminToken();
   void buildInbound();
   bool buildDispatchers();
+  std::unique_ptr<store::SqliteOutboxStore> tenantOutbox(const std::string& tenant);
   std::vector<api::Route> webhookRoutes();
   std::vector<api::Route> operatorRoutes();
   std::error_code storeInbound(const outreach::InboundMessage& message);
@@ -140,8 +142,11 @@ class Gateway {
 
   struct Account {
     std::string name;    // "smpp:<name>" or "http:<name>", the metrics' channel label
-    std::string tenant;  // whose MOs arrive here (SMPP; HTTP ones come by webhook)
+    std::string tenant;  // whose rows it sends, and whose MOs arrive here (SMPP)
     bool http = false;   // an HTTP aggregator: no binds
+    // The ledger as this account sees it: claims only its tenant's rows. Before the
+    // dispatcher, which uses it.
+    std::unique_ptr<store::SqliteOutboxStore> outbox;
     std::unique_ptr<outreach::Dispatcher> dispatcher;
     outreach::DispatcherStats last;  // for counter deltas
     uint64_t last_reconnects = 0;
@@ -225,6 +230,12 @@ bool Gateway::bootstrapAdminToken() {
   log::info("api.bootstrap_token_created",
             {{"tenant", tenant}, {"origin", config_.api.bootstrap_admin_token->origin()}});
   return true;
+}
+
+std::unique_ptr<store::SqliteOutboxStore> Gateway::tenantOutbox(const std::string& tenant) {
+  auto outbox = std::make_unique<store::SqliteOutboxStore>(db_->database());
+  outbox->setClaimTenant(tenant);
+  return outbox;
 }
 
 void Gateway::buildInbound() {
@@ -325,6 +336,7 @@ bool Gateway::buildDispatchers() {
     auto a = std::make_unique<Account>();
     a->name = "smpp:" + account.name;
     a->tenant = account.tenant;
+    a->outbox = tenantOutbox(account.tenant);
     outreach::DispatcherConfig dc;
     dc.channel_name = a->name;
     Account* raw = a.get();
@@ -334,7 +346,7 @@ bool Gateway::buildDispatchers() {
     };
     try {
       a->dispatcher = std::make_unique<outreach::Dispatcher>(
-          ioc_, *outbox_, store_mu_, config::smppChannelConfig(account), dc, std::move(hooks));
+          ioc_, *a->outbox, store_mu_, config::smppChannelConfig(account), dc, std::move(hooks));
     } catch (const std::exception& e) {
       log::error("daemon.channel_failed", {{"channel", a->name}, {"reason", e.what()}});
       return false;
@@ -349,11 +361,12 @@ bool Gateway::buildDispatchers() {
     a->name = "http:" + channel.name;
     a->tenant = channel.tenant;
     a->http = true;
+    a->outbox = tenantOutbox(channel.tenant);
     outreach::DispatcherConfig dc;
     dc.channel_name = a->name;
     try {
       a->dispatcher = std::make_unique<outreach::Dispatcher>(
-          ioc_, *outbox_, store_mu_,
+          ioc_, *a->outbox, store_mu_,
           outreach::httpChannelConfig(channel, config_.server.public_url), dc,
           commonHooks(a.get()));
     } catch (const std::exception& e) {
@@ -362,11 +375,18 @@ bool Gateway::buildDispatchers() {
     }
     accounts_.push_back(std::move(a));
   }
-  if (accounts_.size() > 1) {
-    // The ledger is not partitioned by account yet: every account sends any tenant's rows.
-    log::warn("daemon.accounts_share_ledger",
-              {{"accounts", std::to_string(accounts_.size())},
-               {"note", "messages go out through whichever account claims them first"}});
+  // Each account sends only its tenant's messages (its sender id and contract are the
+  // tenant's); several accounts of one tenant share its rows. A tenant without a channel
+  // keeps its messages queued until one is configured.
+  for (const auto& t : config_.tenants) {
+    const bool served = std::any_of(accounts_.begin(), accounts_.end(),
+                                    [&](const auto& a) { return a->tenant == t.id; });
+    if (!served && !accounts_.empty()) {
+      log::warn("daemon.tenant_without_channel",
+                {{"tenant", t.id},
+                 {"note", "no SMPP account or HTTP channel sends for this tenant: its messages "
+                          "stay queued until one is configured"}});
+    }
   }
   return true;
 }

@@ -16,10 +16,12 @@
 #include <fstream>
 #include <iostream>
 
+#include "api/auth.h"
 #include "channels/smpp/smsc_simulator.h"
 #include "cli/cli.h"
 #include "cli/demo.h"
 #include "http_client.h"
+#include "store/sqlite_store.h"
 #include "temp_dir.h"
 #include "tls_cert.h"
 
@@ -290,6 +292,98 @@ TEST(Daemon, WebhookMessagesFromConcurrentRequestsAreAllStoredOnce) {
   h.stop();
   ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   EXPECT_EQ(exit_code.get(), 0);
+}
+
+// A channel sends only its own tenant's messages: tenant t2's account cannot bind, and t1's
+// account, which can, must leave t2's messages alone (its sender id is t1's).
+TEST(Daemon, EachAccountSendsOnlyItsTenantsMessages) {
+  TempDir dir;
+  boost::asio::io_context sim_ioc;
+  auto work = boost::asio::make_work_guard(sim_ioc);
+  smpp::SmscSimulator sim(sim_ioc, smpp::SmscSimulatorConfig{});
+  ASSERT_FALSE(sim.start());
+  std::thread sim_thread([&] { sim_ioc.run(); });
+
+  const std::string token(40, 'k');
+  DaemonOptions options;
+  config::Config& cfg = options.config;
+  cfg.server.port = 0;
+  cfg.server.data_dir = dir.file("data");
+  cfg.api.bootstrap_admin_token = config::Secret(token, "test");
+  for (const char* id : {"t1", "t2"}) {
+    config::TenantConfig tenant;
+    tenant.id = id;
+    tenant.languages = {"en"};
+    cfg.tenants.push_back(tenant);
+  }
+  config::SmppAccountConfig a1;
+  a1.name = "a1";
+  a1.tenant = "t1";
+  a1.host = "127.0.0.1";
+  a1.port = sim.port();
+  a1.system_id = "t1";
+  a1.password = config::Secret("pw", "test");
+  a1.source_addr = "TENANT1";
+  cfg.smpp.push_back(a1);
+  config::SmppAccountConfig a2 = a1;
+  a2.name = "a2";
+  a2.tenant = "t2";
+  a2.port = 9;  // nothing listens: this account never binds
+  a2.source_addr = "TENANT2";
+  cfg.smpp.push_back(a2);
+
+  std::promise<DaemonHandle> ready;
+  auto future = ready.get_future();
+  auto exit_code = std::async(std::launch::async, [&] {
+    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
+  });
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
+  const DaemonHandle h = future.get();
+  for (int i = 0; i < 200 && httpGet(h.port, "/readyz").status != 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+
+  // t2's token, made in the store file beside the running daemon (as `liaison tokens create`).
+  std::string t2_token;
+  {
+    auto store = store::SqliteStore::open(dir.file("data/liaison.db"));
+    api::SqliteTokenStore tokens(store->database());
+    api::IssuedToken issued;
+    ASSERT_FALSE(api::issueToken(tokens, {"t2", "test", api::Role::Officer, std::nullopt}, 0,
+                                 &issued));
+    t2_token = issued.token;
+  }
+  auto send = [&](const std::string& bearer, const std::string& phone) {
+    const std::vector<std::string> headers = {"Authorization: Bearer " + bearer,
+                                              "Content-Type: application/json"};
+    EXPECT_EQ(httpRequest("POST", h.port, "/v1/contacts", R"({"phone": ")" + phone + R"("})",
+                          headers)
+                  .status,
+              201);
+    for (int i = 0; i < 3; ++i) {
+      const HttpResult sent = httpRequest(
+          "POST", h.port, "/v1/messages",
+          R"({"to": ")" + phone + R"(", "text": "note )" + std::to_string(i) + R"("})", headers);
+      EXPECT_EQ(sent.status, 202) << sent.body;
+    }
+  };
+  send(t2_token, "+33612340002");  // first, so an unscoped claim would surely find them
+  send(token, "+33612340001");
+  bool sent = false;
+  for (int i = 0; i < 200 && !sent; ++i) {
+    sent = sim.stats().accepted >= 3;
+    if (!sent) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(sent);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a few dispatcher ticks more
+  EXPECT_EQ(sim.stats().accepted, 3u) << "t1's account sent another tenant's messages";
+
+  h.stop();
+  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_EQ(exit_code.get(), 0);
+  sim.stop();
+  work.reset();
+  sim_thread.join();
 }
 
 TEST(Daemon, BadConfigurationIsRefusedBeforeAnythingStarts) {

@@ -252,13 +252,15 @@ std::error_code SqliteOutboxStore::claimDue(std::int64_t now, int limit, std::st
                                 .append(", c.status FROM outbox o LEFT JOIN contacts c "
                                         "ON c.id = o.contact_id AND c.tenant_id = o.tenant_id "
                                         "WHERE o.state = 1 AND o.held = 0 AND o.priority = ?1 "
-                                        "AND o.not_before <= ?2 "
-                                        "ORDER BY o.not_before, o.id LIMIT ?3"),
+                                        "AND o.not_before <= ?2 ")
+                                .append(claim_tenant_.empty() ? "" : "AND o.tenant_id = ?4 ")
+                                .append("ORDER BY o.not_before, o.id LIMIT ?3"),
                             &ec);
         if (ec) return ec;
         s->bind(1, static_cast<std::int64_t>(priority));
         s->bind(2, now);
         s->bind(3, static_cast<std::int64_t>(want));
+        if (!claim_tenant_.empty()) s->bind(4, std::string_view(claim_tenant_));
         bool row = false;
         while (!(ec = s->step(&row)) && row) {
           OutboxMessage m;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "store/outbox_store.h"
 
@@ -21,6 +22,11 @@ class SqliteOutboxStore final : public OutboxStore {
       : db_(db), batch_rows_(batch_rows == 0 ? 1 : batch_rows) {}
 
   std::size_t batchRows() const { return batch_rows_; }
+
+  // claimDue claims only this tenant's rows (empty: every tenant's). A channel belongs to one
+  // tenant: its sender id, contract and costs are that tenant's, so the daemon gives each
+  // dispatcher an outbox scoped to its channel's tenant. Set before use.
+  void setClaimTenant(std::string tenant) { claim_tenant_ = std::move(tenant); }
 
   std::error_code enqueueBatch(std::span<const NewOutboxMessage> messages, std::int64_t now,
                                EnqueueCounts* counts) override;
@@ -60,6 +66,7 @@ class SqliteOutboxStore final : public OutboxStore {
 
   Database& db_;
   std::size_t batch_rows_;
+  std::string claim_tenant_;
 };
 
 }  // namespace liaison::gateway::store

@@ -234,6 +234,29 @@ TEST_F(OutboxStoreTest, ClaimOrdersByPriorityThenNotBeforeThenId) {
   EXPECT_EQ(outbox_->claimDue(kNow, 5, "", &out, &counts), StoreErrc::InvalidArgument);
 }
 
+TEST_F(OutboxStoreTest, AClaimScopedToATenantTakesOnlyThatTenantsRows) {
+  const std::int64_t a = addContact("+4915100000001");
+  Contact other;
+  other.tenant_id = "t2";
+  other.phone_e164 = "+4915100000002";
+  UpsertOutcome outcome{};
+  ASSERT_FALSE(contacts_->upsert(other, ContactUpdate{}, kNow - 1000, &outcome));
+  ASSERT_FALSE(contacts_->find("t2", other.phone_e164, &other));
+  const std::int64_t mine = enqueueOne(message(a, "n1"));
+  NewOutboxMessage theirs_msg = message(other.id, "n1");
+  theirs_msg.tenant_id = "t2";
+  const std::int64_t theirs = enqueueOne(theirs_msg);
+  SqliteOutboxStore t2_view(db_->database());
+  t2_view.setClaimTenant("t2");
+  std::vector<OutboxMessage> out;
+  ClaimCounts counts;
+  ASSERT_FALSE(t2_view.claimDue(kNow, 10, "smpp:t2-account", &out, &counts));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, theirs);
+  EXPECT_EQ(get(mine).state, OutboxState::Queued);  // left for t1's own channel
+  EXPECT_EQ(claimIds(kNow, 10), (std::vector<std::int64_t>{mine}));  // unscoped: the rest
+}
+
 TEST_F(OutboxStoreTest, OptOutIsCheckedAtDispatchTimeNotOnlyAtEnqueue) {
   const std::int64_t active = addContact("+4915100000001");
   const std::int64_t stopper = addContact("+4915100000002");
