@@ -405,7 +405,7 @@ Route CampaignEvents::route() {
   r.roles = RoleSet::all();
   r.summary = "Live delivery funnel and answer counts (server-sent events)";
   r.tag = "results";
-  r.response = BodyKind::Text;
+  r.response = BodyKind::EventStream;
   r.handler = [this](const RequestContext& ctx) { return open(ctx); };
   r.description =
       "A text/event-stream (chunked) that stays open: `retry: 3000`, then an `event: progress` "

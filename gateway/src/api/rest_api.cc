@@ -3450,6 +3450,8 @@ json bodyContent(BodyKind kind, const std::string& schema) {
                                           : json{{"$ref", "#/components/schemas/" + schema}}}}}};
     case BodyKind::Csv: return {{"text/csv", {{"schema", {{"type", "string"}}}}}};
     case BodyKind::Text: return {{"text/plain", {{"schema", {{"type", "string"}}}}}};
+    case BodyKind::EventStream:
+      return {{"text/event-stream", {{"schema", {{"type", "string"}}}}}};
     case BodyKind::Binary:
       return {
           {"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}};

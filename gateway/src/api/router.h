@@ -74,7 +74,7 @@ enum class RouteAccess {
 };
 
 // Body kinds, for Content-Type checks and the OpenAPI document.
-enum class BodyKind { None, Json, Csv, Text, Binary };
+enum class BodyKind { None, Json, Csv, Text, Binary, EventStream };
 
 struct QueryParam {
   std::string name;
