@@ -330,6 +330,9 @@ bool Gateway::buildDispatchers() {
     hooks.submit_latency = [this, raw](double seconds) {
       metrics_->submit_latency.labels({raw->name}).observe(seconds);
     };
+    hooks.receipt_lag = [this, raw](double seconds) {
+      metrics_->receipt_lag.labels({raw->name}).observe(seconds);
+    };
     return hooks;
   };
   for (const auto& account : config_.smpp) {

@@ -208,6 +208,10 @@ TEST(Daemon, RunsAConfiguredSmppAccountWithApiSyncMetricsAndInbound) {
       metrics.body.find("liaison_send_outcomes_total{channel=\"smpp:sim\",status=\"delivered\"} 1"),
       std::string::npos)
       << metrics.body;
+  // ... and its lag (submit accepted to receipt) is in the histogram.
+  EXPECT_NE(metrics.body.find("liaison_receipt_lag_seconds_count{channel=\"smpp:sim\"} 1"),
+            std::string::npos)
+      << metrics.body;
   // No phone number in the metrics.
   EXPECT_EQ(metrics.body.find("33612345678"), std::string::npos);
 

@@ -192,7 +192,18 @@ struct Dispatcher::Impl final : OutboundListener, std::enable_shared_from_this<I
   std::unordered_map<std::int64_t, InFlight> in_flight;
   std::size_t outstanding = 0;
   DispatcherStats counters;  // counter fields and the flags; gauges filled by snapshot()
+  // When each submitted row was accepted, for the receipt-lag hook: at most
+  // kMaxAwaitingReceipt rows (the oldest are dropped first, unmeasured), none older than
+  // kReceiptLagHorizon. `accepted_order` holds the same refs oldest first; an entry whose ref
+  // was already measured is skipped when it reaches the front.
+  std::unordered_map<std::int64_t, std::chrono::steady_clock::time_point> accepted_at;
+  std::deque<std::pair<std::int64_t, std::chrono::steady_clock::time_point>> accepted_order;
 };
+
+// Receipt-lag bookkeeping bounds: memory stays under about 10 MB whatever the backlog of
+// receipts; lags beyond the horizon are not measured (they are past the histogram's buckets).
+constexpr std::size_t kMaxAwaitingReceipt = 100'000;
+constexpr std::chrono::hours kReceiptLagHorizon{24};
 
 // ------------------------------------------------------------------------------------------
 // Shell side
@@ -606,6 +617,20 @@ void Dispatcher::Impl::onSubmitted(uint64_t ref, std::span<const std::string> me
     LIAISON_BUG(f.has_value(), "dispatcher: submit outcome for a ref not in flight");
     ++counters.submitted;
     pushLocked(std::move(u), f.has_value());
+    if (hooks.receipt_lag) {
+      const auto now_tp = std::chrono::steady_clock::now();
+      while (!accepted_order.empty() &&
+             (accepted_order.size() >= kMaxAwaitingReceipt ||
+              now_tp - accepted_order.front().second > kReceiptLagHorizon)) {
+        auto it = accepted_at.find(accepted_order.front().first);
+        if (it != accepted_at.end() && it->second == accepted_order.front().second) {
+          accepted_at.erase(it);
+        }
+        accepted_order.pop_front();
+      }
+      accepted_at[id] = now_tp;
+      accepted_order.emplace_back(id, now_tp);
+    }
   }
   if (f && hooks.submit_latency) {
     hooks.submit_latency(
@@ -674,7 +699,12 @@ void Dispatcher::Impl::onDeliveryState(uint64_t ref, smpp::MessageState state, b
   if (!is_final) return;  // enroute, accepted: the ledger keeps submitted
   OutboxUpdate u;
   u.id = static_cast<std::int64_t>(ref);
-  std::lock_guard lock(mu);
+  std::optional<double> lag;
+  std::unique_lock lock(mu);
+  if (auto it = accepted_at.find(u.id); it != accepted_at.end()) {
+    lag = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second).count();
+    accepted_at.erase(it);  // its accepted_order entry is skipped when it reaches the front
+  }
   switch (state) {
     case smpp::MessageState::Delivered:
       u.kind = OutboxUpdate::Kind::Delivered;
@@ -698,9 +728,12 @@ void Dispatcher::Impl::onDeliveryState(uint64_t ref, smpp::MessageState state, b
     default:  // Unknown (receipt timeout), Unrecognised, or a final state we cannot read
       u.kind = OutboxUpdate::Kind::Unknown;
       ++counters.unknown;
+      lag.reset();  // a timeout, not a receipt
       break;
   }
   pushLocked(std::move(u), false);
+  lock.unlock();
+  if (lag && hooks.receipt_lag) hooks.receipt_lag(*lag);
 }
 
 // Store mutex held. Offers the parked messages to the hook in arrival order; stops at the first

@@ -137,6 +137,11 @@ struct DispatcherHooks {
   // Seconds from handing a message to the channel to the SMSC accepting its last segment
   // (metrics). Called on an io thread, without any lock held; must not block.
   std::function<void(double seconds)> submit_latency;
+  // Seconds from the SMSC accepting a message to its final delivery receipt (metrics), for
+  // receipts that arrive within a day of the submit (at most 100,000 rows awaited at once;
+  // beyond that the oldest go unmeasured). Called on an io thread, without any lock held; must
+  // not block. HTTP aggregators report by webhook, not through the dispatcher.
+  std::function<void(double seconds)> receipt_lag;
 };
 
 struct DispatcherStats {

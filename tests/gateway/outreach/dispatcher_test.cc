@@ -284,6 +284,28 @@ TEST_F(DispatcherTest, BatchOfNoticesEndsDeliveredWithReceipts) {
   EXPECT_LT(s.flushes, 120u);
 }
 
+TEST_F(DispatcherTest, EveryFinalReceiptReportsItsLagOnce) {
+  smpp::SmscSimulatorConfig sim;
+  sim.receipt_delay = std::chrono::milliseconds(200);
+  startSimulator(sim);
+  std::mutex lags_mu;
+  std::vector<double> lags;
+  DispatcherHooks hooks;
+  hooks.receipt_lag = [&](double seconds) {
+    std::lock_guard lock(lags_mu);
+    lags.push_back(seconds);
+  };
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 10; ++i) ids.push_back(notice(i, "Receipt lag " + std::to_string(i)));
+  startDispatcher(dispatcherConfig(), std::move(hooks));
+  for (std::int64_t id : ids) ASSERT_TRUE(waitState(id, OutboxState::Delivered));
+  std::lock_guard lock(lags_mu);
+  ASSERT_EQ(lags.size(), 10u);
+  // A receipt follows its submit response on the same link, so every lag is positive; its size
+  // depends on scheduling and is not asserted.
+  for (double lag : lags) EXPECT_GT(lag, 0.0);
+}
+
 TEST_F(DispatcherTest, ContactOptedOutAfterEnqueueIsFailedAndNeverReachesTheSmsc) {
   startSimulator();
   const std::int64_t first = notice(1, "Notice one");
