@@ -509,6 +509,9 @@ bool Gateway::build() {
   ro.db_path = (std::filesystem::path(config_.server.data_dir) / "liaison.db").string();
   ro.auth.requests_per_second = config_.api.rate_limit_per_second;
   ro.auth.burst = config_.api.rate_limit_burst;
+  for (const auto& t : config_.tenants) {
+    if (t.default_region != "ZZ") ro.tenant_regions[t.id] = t.default_region;
+  }
   // Single messages (POST /v1/messages) go out at once, not at the dispatchers' next idle tick.
   ro.on_messages_queued = [this] { wakeDispatchers(); };
   rest_ = std::make_unique<api::RestApi>(db_->database(), store_mu_, ro);

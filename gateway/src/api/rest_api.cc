@@ -1371,7 +1371,7 @@ struct RestApi::Impl {
                  HttpResponse* err) {
     outreach::ImportOptions io;
     io.tenant_id = tenant_id;
-    io.default_country = options.default_country;
+    io.default_country = region(tenant_id);
     io.now = now;
     outreach::ContactImporter importer(contacts, io);
     importer.feed(csv.header + "\r\n" + csv.row + "\r\n");
@@ -1400,8 +1400,15 @@ struct RestApi::Impl {
     return true;
   }
 
-  std::string phoneRegion(const ContactCsv& csv) const {
-    return !csv.country.empty() ? csv.country : options.default_country;
+  // How national numbers (no +country) of `tenant` are read: its default region, else the
+  // API's default country.
+  std::string region(const std::string& tenant) const {
+    auto it = options.tenant_regions.find(tenant);
+    return it != options.tenant_regions.end() ? it->second : options.default_country;
+  }
+
+  std::string phoneRegion(const ContactCsv& csv, const std::string& tenant) const {
+    return !csv.country.empty() ? csv.country : region(tenant);
   }
 
   // Builds the SQL of a contact search: the filter (may be null), then the keyset cursor.
@@ -1478,7 +1485,7 @@ struct RestApi::Impl {
     if (auto v = ctx.query("group")) add("groups", *v);
     std::optional<std::string> phone;
     if (auto v = ctx.query("phone")) {
-      const sms::ParsedPhone p = sms::parsePhoneNumber(*v, options.default_country);
+      const sms::ParsedPhone p = sms::parsePhoneNumber(*v, region(tenant(ctx)));
       if (!p.ok()) return badRequest("phone: not a valid phone number");
       phone = p.e164;
     }
@@ -1544,7 +1551,7 @@ struct RestApi::Impl {
       return errorResponse(422, "invalid_contact", "phone: required");
     }
     const sms::ParsedPhone phone =
-        sms::parsePhoneNumber(outreach::trim(csv.phone), phoneRegion(csv));
+        sms::parsePhoneNumber(outreach::trim(csv.phone), phoneRegion(csv, tenant(ctx)));
     std::lock_guard lock(mu);
     store::Contact existing;
     if (phone.ok()) {
@@ -1590,7 +1597,7 @@ struct RestApi::Impl {
     if (!contactToCsv(*body, &csv, &err)) return err;
     if (csv.has_phone) {
       const sms::ParsedPhone p = sms::parsePhoneNumber(
-          outreach::trim(csv.phone), c.country.empty() ? phoneRegion(csv) : c.country);
+          outreach::trim(csv.phone), c.country.empty() ? phoneRegion(csv, tenant(ctx)) : c.country);
       if (!p.ok() || p.e164 != c.phone_e164) {
         return errorResponse(422, "invalid_contact",
                              "phone: cannot be changed; create a new contact instead");
@@ -1627,7 +1634,7 @@ struct RestApi::Impl {
     if (ctx.http.body.empty()) return badRequest("a text/csv body is required");
     outreach::ImportOptions io;
     io.tenant_id = tenant(ctx);
-    io.default_country = options.default_country;
+    io.default_country = region(tenant(ctx));
     if (auto dc = ctx.query("default_country")) {
       auto c = outreach::canonicalCountry(*dc);
       if (!c) return badRequest("default_country: not an ISO 3166-1 alpha-2 code");
@@ -2310,8 +2317,11 @@ struct RestApi::Impl {
     } else {
       if (!to->is_string()) return invalid("to: not a string");
       const sms::ParsedPhone phone =
-          sms::parsePhoneNumber(outreach::trim(to->get<std::string>()), options.default_country);
-      if (!phone.ok()) return invalid("to: not a phone number (give it in E.164 form, with + and the country code)");
+          sms::parsePhoneNumber(outreach::trim(to->get<std::string>()), region(tenant(ctx)));
+      if (!phone.ok()) {
+        return invalid("to: not a phone number (give it with + and the country code, or as a "
+                       "national number of the tenant's default region)");
+      }
       m.to_e164 = phone.e164;
     }
     const json* text = jsonMember(*body, "text");

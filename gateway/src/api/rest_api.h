@@ -48,6 +48,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -73,6 +74,9 @@ struct RestApiOptions {
   // National numbers in contacts and imports without a country are read in this region
   // (ISO 3166-1 alpha-2); empty: such numbers are rejected.
   std::string default_country;
+  // A tenant's own default region (its [[tenants]] default_region), used instead of
+  // default_country for that tenant's contacts, imports, searches and messages.
+  std::map<std::string, std::string> tenant_regions;
   AuthOptions auth;
   outreach::PlannerOptions planner;
   // Random bytes for token secrets and campaign ids; empty: the OS CSPRNG.

@@ -730,6 +730,25 @@ TEST_F(RestApiTest, SingleMessagesAreRefusedForStopUnknownRecipientsAndBadBodies
   EXPECT_EQ(counts[static_cast<int>(store::OutboxState::Queued)], 0);
 }
 
+TEST(RestApiRegions, NationalNumbersAreReadInTheTenantsOwnRegion) {
+  RestApiOptions options;
+  options.default_country = "DE";
+  options.tenant_regions = {{kTenant, "FR"}};
+  ApiHarness api(options);
+  auto call = [&](const std::string& tenant, const std::string& method, const std::string& path,
+                  const json& body) { return api.callAs(tenant, Role::Officer, method, path, body); };
+  auto paris = call(kTenant, "POST", "/v1/contacts", {{"phone", "06 12 34 00 05"}});
+  ASSERT_EQ(paris.status, 201) << paris.body;
+  EXPECT_EQ(paris.json["phone"], "+33612340005");
+  auto sent = call(kTenant, "POST", "/v1/messages", {{"to", "0612340005"}, {"text", "Bonjour"}});
+  ASSERT_EQ(sent.status, 202) << sent.body;
+  EXPECT_EQ(sent.json["contact_id"], paris.json["id"]);
+  // Another tenant without a region of its own reads them in the API's default country.
+  auto berlin = call("tenant-b", "POST", "/v1/contacts", {{"phone", "0151 12340005"}});
+  ASSERT_EQ(berlin.status, 201) << berlin.body;
+  EXPECT_EQ(berlin.json["phone"], "+4915112340005");
+}
+
 TEST_F(RestApiTest, AdminsManageTokensThatWorkUntilRevoked) {
   auto created = admin("POST", "/v1/tokens", {{"name", "field laptop"}, {"role", "officer"}});
   ASSERT_EQ(created.status, 201) << created.body;
