@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -32,6 +33,40 @@ using liaison::testing::httpGet;
 using liaison::testing::httpRequest;
 using liaison::testing::HttpResult;
 using liaison::testing::TempDir;
+
+// `liaison serve` in a thread of the test: started by the constructor, stopped by stop() (its
+// exit code) or at the latest by the destructor.
+class RunningDaemon {
+ public:
+  explicit RunningDaemon(const DaemonOptions& options) {
+    std::promise<DaemonHandle> ready;
+    auto future = ready.get_future();
+    exit_code_ = std::async(std::launch::async, [&options, ready = std::move(ready)]() mutable {
+      return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
+    });
+    if (future.wait_for(std::chrono::seconds(20)) == std::future_status::ready) {
+      handle_ = future.get();
+    }
+  }
+  ~RunningDaemon() {
+    if (handle_ && exit_code_.valid()) stop();
+  }
+  RunningDaemon(const RunningDaemon&) = delete;
+  RunningDaemon& operator=(const RunningDaemon&) = delete;
+
+  bool started() const { return handle_.has_value(); }
+  const DaemonHandle& handle() const { return *handle_; }
+  // Stops it as SIGTERM would; its exit code, or -1 if it did not stop within 30 s.
+  int stop() {
+    handle_->stop();
+    if (exit_code_.wait_for(std::chrono::seconds(30)) != std::future_status::ready) return -1;
+    return exit_code_.get();
+  }
+
+ private:
+  std::optional<DaemonHandle> handle_;
+  std::future<int> exit_code_;
+};
 
 TEST(Daemon, ServesHealthReadinessVersionAndStopsCleanly) {
   TempDir dir;
@@ -70,19 +105,13 @@ TEST(Daemon, ServesHttpsWithTheConfiguredCertificateAndRefusesAMismatchedKey) {
   options.config.server.data_dir = dir.file("data");
   options.config.server.tls_cert_file = dir.file("gateway.pem");
   options.config.server.tls_key_file = dir.file("gateway.key");
-  std::promise<DaemonHandle> ready;
-  auto future = ready.get_future();
-  auto exit_code = std::async(std::launch::async, [&] {
-    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
-  });
-  ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
-  const DaemonHandle h = future.get();
+  RunningDaemon daemon(options);
+  ASSERT_TRUE(daemon.started());
+  const DaemonHandle& h = daemon.handle();
   const HttpResult health = httpRequest("GET", h.port, "/healthz", {}, {}, dir.file("gateway.pem"));
   EXPECT_EQ(health.status, 200) << health.body;
   EXPECT_EQ(httpGet(h.port, "/healthz").status, 0);  // no plain HTTP beside it
-  h.stop();
-  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(20)), std::future_status::ready);
-  EXPECT_EQ(exit_code.get(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 
   options.config.server.tls_key_file = dir.file("other.key");
   EXPECT_EQ(runDaemon(options), 1);
@@ -134,13 +163,9 @@ TEST(Daemon, RunsAConfiguredSmppAccountWithApiSyncMetricsAndInbound) {
   account.source_addr = "CONSULATE";
   cfg.smpp.push_back(account);
 
-  std::promise<DaemonHandle> ready;
-  auto future = ready.get_future();
-  auto exit_code = std::async(std::launch::async, [&] {
-    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
-  });
-  ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
-  const DaemonHandle h = future.get();
+  RunningDaemon daemon(options);
+  ASSERT_TRUE(daemon.started());
+  const DaemonHandle& h = daemon.handle();
 
   // Ready once the account is bound.
   HttpResult readyz;
@@ -215,9 +240,7 @@ TEST(Daemon, RunsAConfiguredSmppAccountWithApiSyncMetricsAndInbound) {
   // No phone number in the metrics.
   EXPECT_EQ(metrics.body.find("33612345678"), std::string::npos);
 
-  h.stop();
-  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(30)), std::future_status::ready);
-  EXPECT_EQ(exit_code.get(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
   sim.stop();
   work.reset();
   sim_thread.join();
@@ -247,13 +270,9 @@ TEST(Daemon, WebhookMessagesFromConcurrentRequestsAreAllStoredOnce) {
   agg.webhook_secret = config::Secret(secret, "test");
   cfg.http.push_back(agg);
 
-  std::promise<DaemonHandle> ready;
-  auto future = ready.get_future();
-  auto exit_code = std::async(std::launch::async, [&] {
-    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
-  });
-  ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
-  const DaemonHandle h = future.get();
+  RunningDaemon daemon(options);
+  ASSERT_TRUE(daemon.started());
+  const DaemonHandle& h = daemon.handle();
 
   auto deliver = [&](int n) {
     const std::string body = R"({"id": "prov-)" + std::to_string(n) + R"(", "from": "+336123)" +
@@ -293,9 +312,7 @@ TEST(Daemon, WebhookMessagesFromConcurrentRequestsAreAllStoredOnce) {
                 .status,
             401);
 
-  h.stop();
-  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(30)), std::future_status::ready);
-  EXPECT_EQ(exit_code.get(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
 }
 
 // A channel sends only its own tenant's messages: tenant t2's account cannot bind, and t1's
@@ -336,13 +353,9 @@ TEST(Daemon, EachAccountSendsOnlyItsTenantsMessages) {
   a2.source_addr = "TENANT2";
   cfg.smpp.push_back(a2);
 
-  std::promise<DaemonHandle> ready;
-  auto future = ready.get_future();
-  auto exit_code = std::async(std::launch::async, [&] {
-    return runDaemon(options, [&](const DaemonHandle& h) { ready.set_value(h); });
-  });
-  ASSERT_EQ(future.wait_for(std::chrono::seconds(20)), std::future_status::ready);
-  const DaemonHandle h = future.get();
+  RunningDaemon daemon(options);
+  ASSERT_TRUE(daemon.started());
+  const DaemonHandle& h = daemon.handle();
   for (int i = 0; i < 200 && httpGet(h.port, "/readyz").status != 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -382,9 +395,7 @@ TEST(Daemon, EachAccountSendsOnlyItsTenantsMessages) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a few dispatcher ticks more
   EXPECT_EQ(sim.stats().accepted, 3u) << "t1's account sent another tenant's messages";
 
-  h.stop();
-  ASSERT_EQ(exit_code.wait_for(std::chrono::seconds(30)), std::future_status::ready);
-  EXPECT_EQ(exit_code.get(), 0);
+  EXPECT_EQ(daemon.stop(), 0);
   sim.stop();
   work.reset();
   sim_thread.join();
