@@ -76,6 +76,10 @@ struct SyncCredential {
 // One field write of a shared entity: the field's name and its value's bytes (empty clears).
 using EntityField = std::pair<std::string, std::string>;
 
+// The most SyncRequest.pending_operations says (docs/sync-protocol.md section 2): a larger
+// outbox reports this, read as "at least", and the gateway stores nothing larger.
+inline constexpr uint32_t kMaxReportedPending = 1'000'000;
+
 class Store {
  public:
   // Opens or creates the store at `path` with the app's 32-byte key and migrates it. A new
@@ -155,7 +159,8 @@ class Store {
   // Starts following a published scope from its beginning (no-op if already followed).
   sync::Status followScope(const std::string& scope);
   // The next request: the oldest `max_operations` (1..500) unacknowledged operations, every
-  // followed scope's cursor, and the device's clocks. Unavailable before enrolment.
+  // followed scope's cursor, the device's clocks, and pending_operations: the outbox entries
+  // left after those pushed (at most kMaxReportedPending). Unavailable before enrolment.
   sync::Result<wire::SyncRequest> nextSyncRequest(std::size_t max_operations);
   // Applies a response: verifies the page, then in ONE transaction stores rejections, marks
   // acknowledged records synced, drops their outbox entries, applies published records, moves

@@ -72,6 +72,16 @@ sync::Result<wire::SyncRequest> Store::nextSyncRequest(std::size_t max_operation
     }
   }
   {
+    // What waits behind this push, for the officers' view (same lock: one snapshot).
+    auto s = db_->cached("SELECT count(*) FROM outbox");
+    if (!s.ok()) return s.status();
+    auto row = (*s)->step();
+    if (!row.ok()) return row.status();
+    const int64_t left = (*s)->int64(0) - req.push().operations_size();
+    req.set_pending_operations(
+        static_cast<uint32_t>(std::clamp<int64_t>(left, 0, kMaxReportedPending)));
+  }
+  {
     auto s = db_->cached("SELECT scope, seq FROM sync_cursors ORDER BY scope");
     if (!s.ok()) return s.status();
     for (;;) {

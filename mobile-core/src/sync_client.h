@@ -8,7 +8,9 @@
 //                granted scopes; the secret key is kept sealed in the store.
 //   run():       loop of exchanges, each one signed request and one response:
 //                  push the oldest `push_chunk` outbox operations (bounded memory however large
-//                  the backlog), then pull pages of `page_records` until `more` is false.
+//                  the backlog), then pull pages of `page_records` until `more` is false. Each
+//                  request also tells how many operations wait behind its push
+//                  (pending_operations, for the officers' field-devices view).
 //                Every exchange is atomic on both sides (the gateway commits before it answers,
 //                the store applies a response in one transaction), so a connection cut at any
 //                point loses and doubles nothing: the next exchange resends what was not

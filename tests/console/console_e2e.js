@@ -591,6 +591,18 @@ segments_per_second = 100
       expect(enrol.status === 201, `enrolment: ${enrol.status} ${enrol.text}`);
       await page.reload();
       await page.waitForSelector(`#devices-table td >> text=${enrol.json.device_id}`);
+      // Its outbox depth: never reported (it has not synced), so "unknown", never 0.
+      const heads = await page.$$eval('#devices-table thead th', (ths) => ths.map((th) => th.textContent.trim()));
+      const cells = await page.$$eval('#devices-table tbody tr', (trs, id) => {
+        const tr = trs.find((r) => r.textContent.includes(id));
+        return tr ? [...tr.children].map((td) => td.textContent.trim()) : [];
+      }, enrol.json.device_id);
+      const depthCol = heads.indexOf('Waiting on the phone');
+      expect(depthCol >= 0, `the devices table has an outbox depth column: ${heads.join(' | ')}`);
+      expect(cells[depthCol] === 'unknown', `a device that never reported its outbox depth shows "${cells[depthCol]}", not "unknown"`);
+      const fresh = await http(api, 'GET', `/v1/devices/${enrol.json.device_id}`, officer);
+      expect(fresh.json && fresh.json.outbox_depth === null && fresh.json.outbox_depth_at === null,
+             `the API gives an outbox depth for a device that never reported one: ${fresh.text}`);
       await shot(page, 'devices-desktop');
       await page.click('#devices-table button.danger');
       await page.waitForSelector('#devices-table td >> text=Revoked');

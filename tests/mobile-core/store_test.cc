@@ -356,6 +356,8 @@ TEST_F(StoreTest, TheRequestPassesTheGatewaysDecoder) {
   auto req = s->nextSyncRequest(3);
   ASSERT_TRUE(req.ok());
   EXPECT_EQ(req->push().operations_size(), 3);  // the oldest three
+  ASSERT_TRUE(req->has_pending_operations());
+  EXPECT_EQ(req->pending_operations(), 1u);  // the fourth waits behind this push
   ASSERT_EQ(req->cursors_size(), 1);
   EXPECT_EQ(req->cursors(0).scope(), "forms");
   auto bytes = sync::encodeSyncRequest(*req);
@@ -364,6 +366,12 @@ TEST_F(StoreTest, TheRequestPassesTheGatewaysDecoder) {
       std::span(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()));
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(decoded->push().operations(2).device_seq(), 3u);
+  EXPECT_EQ(decoded->pending_operations(), 1u);
+  auto all = s->nextSyncRequest(500);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->push().operations_size(), 4);
+  ASSERT_TRUE(all->has_pending_operations());
+  EXPECT_EQ(all->pending_operations(), 0u);  // the push carries the whole outbox
   EXPECT_TRUE(s->nextSyncRequest(0).status().IsInvalidArgument());
   EXPECT_TRUE(s->nextSyncRequest(501).status().IsInvalidArgument());
 }
@@ -380,6 +388,8 @@ TEST_F(StoreTest, AnEmptyOutboxStillMakesAValidPullRequest) {
   auto req = s->nextSyncRequest(10);
   ASSERT_TRUE(req.ok());
   EXPECT_EQ(req->push().operations_size(), 0);
+  ASSERT_TRUE(req->has_pending_operations());  // 0 is sent, not left absent ("unknown")
+  EXPECT_EQ(req->pending_operations(), 0u);
   EXPECT_EQ(req->cursors_size(), 1);
   auto bytes = sync::encodeSyncRequest(*req);
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();

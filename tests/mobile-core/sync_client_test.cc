@@ -429,6 +429,89 @@ TEST_F(SyncClientTest, LargeBacklogGoesInBoundedChunks) {
   }
 }
 
+// Each request says how many operations wait behind its push (pending_operations); the
+// gateway keeps the last report for the officers' devices view, 0 once all are acknowledged.
+TEST_F(SyncClientTest, RequestsTellTheOutboxDepthAndTheGatewayKeepsIt) {
+  Phone p = enrolledPhone("depth.db");
+  ASSERT_TRUE(p.client);
+  const std::string id = p.store->deviceId().value();
+  EXPECT_FALSE(device(id).outbox_depth.has_value());  // enrolled, never synced: unknown
+  EXPECT_FALSE(device(id).outbox_depth_ms.has_value());
+  publishForm();
+  ASSERT_TRUE(p.client->run(nullptr).ok());
+  EXPECT_EQ(device(id).outbox_depth, std::optional<uint32_t>(0u));  // an empty outbox says 0
+  finalise(*p.store, 5);
+
+  struct Seen {
+    int pushed = 0;
+    std::optional<uint32_t> pending;
+  };
+  std::mutex mu;
+  std::vector<Seen> seen;
+  http_.onRequest([&](gapi::HttpRequest& req) -> std::optional<gapi::HttpResponse> {
+    if (req.path() != gw::kSyncPath) return std::nullopt;
+    std::string body = req.body;
+    if (req.header("Content-Encoding") == "zstd") {
+      auto d = gw::decodeContent("zstd", body, 8u << 20);
+      if (d.ok()) body = *d;
+    }
+    wire::SyncRequest r;
+    if (r.ParseFromString(body)) {
+      std::lock_guard lock(mu);
+      seen.push_back({r.push().operations_size(),
+                      r.has_pending_operations() ? std::optional<uint32_t>(r.pending_operations())
+                                                 : std::nullopt});
+    }
+    return std::nullopt;
+  });
+  SyncClientOptions o = clientOptions();
+  o.push_chunk = 2;
+  auto c = client(*p.store, o);
+  SyncReport rep;
+  ASSERT_TRUE(c->run(&rep).ok());
+  EXPECT_EQ(rep.sent, 5u);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_GE(seen.size(), 3u);
+    // 5 operations in chunks of 2: 3 wait behind the first push, 1 behind the second, none
+    // behind the third.
+    const std::vector<std::pair<int, uint32_t>> want = {{2, 3u}, {2, 1u}, {1, 0u}};
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(seen[i].pushed, want[i].first) << "request " << i;
+      ASSERT_TRUE(seen[i].pending.has_value()) << "request " << i;
+      EXPECT_EQ(*seen[i].pending, want[i].second) << "request " << i;
+    }
+  }
+  gw::DeviceRecord d = device(id);
+  ASSERT_TRUE(d.outbox_depth.has_value());
+  EXPECT_EQ(*d.outbox_depth, 0u);
+  ASSERT_TRUE(d.outbox_depth_ms.has_value());
+  ASSERT_TRUE(d.last_seen_ms.has_value());
+  EXPECT_EQ(*d.outbox_depth_ms, *d.last_seen_ms);  // reported by the last exchange
+
+  // A run that cannot finish (the gateway loses every commit) leaves the last depth the
+  // gateway durably recorded, not one it never committed.
+  finalise(*p.store, 3);
+  faults_.before_commit = 1000;
+  EXPECT_FALSE(c->run(nullptr).ok());
+  faults_.before_commit = 0;
+  EXPECT_EQ(device(id).outbox_depth, std::optional<uint32_t>(0u));
+  {
+    std::lock_guard lock(mu);
+    seen.clear();
+  }
+  ASSERT_TRUE(c->run(&rep).ok());
+  EXPECT_EQ(rep.sent, 3u);
+  EXPECT_EQ(rep.pending, 0);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_GE(seen.size(), 2u);
+    EXPECT_EQ(seen[0].pending, std::optional<uint32_t>(1u));  // 3 pending, 2 pushed
+    EXPECT_EQ(seen.back().pending, std::optional<uint32_t>(0u));
+  }
+  EXPECT_EQ(device(id).outbox_depth, std::optional<uint32_t>(0u));
+}
+
 TEST_F(SyncClientTest, ConnectionCutMidPushLosesAndDoublesNothing) {
   Phone p = enrolledPhone("cut.db");
   publishForm();

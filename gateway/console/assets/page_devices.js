@@ -1,8 +1,10 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Field devices: enrolment codes, the enrolled devices with when they were last seen and how
-// many of their operations the gateway has durably applied (its high-water mark; a phone's own
-// outbox depth is known only to the phone), and revocation. The device routes are newer than the rest of the API, so this page reads
+// Field devices: enrolment codes, the enrolled devices with when they were last seen, how
+// many of their operations the gateway has durably applied (its high-water mark) and their
+// outbox depth (records still waiting on the phone at its last sync, as the phone reported it
+// with the time it did; "unknown" for an app too old to report it), and revocation. The device
+// routes are newer than the rest of the API, so this page reads
 // GET /v1/openapi.json (public) and offers exactly what the gateway it talks to declares:
 // a list route (GET /v1/devices...), an enrolment-code route (POST ...enrol..., not the
 // devices' own /v1/sync/enrol) and a revoke route (DELETE or POST .../{id}[/revoke]).
@@ -24,6 +26,17 @@ export async function discover() {
     }
   }
   return found;
+}
+
+// The protocol's bound on a reported depth (docs/sync-protocol.md section 2): "at least".
+const OUTBOX_BOUND = 1000000;
+
+// Outbox depth: null (never reported, e.g. an older app) reads "unknown", never 0.
+function outboxCell(d) {
+  if (d.outbox_depth == null) return h('td', { class: 'num muted' }, t('devices.outbox_unknown'));
+  const n = Number(d.outbox_depth);
+  return h('td', { class: 'num' }, num(n) + (n >= OUTBOX_BOUND ? '+' : ''),
+      d.outbox_depth_at ? h('div', { class: 'hint' }, t('devices.outbox_at', { time: dateTime(d.outbox_depth_at) })) : null);
 }
 
 function fill(path, id) { return path.replace(/\{[^}]+\}/, encodeURIComponent(id)); }
@@ -61,7 +74,7 @@ export async function render(main, r, ctx) {
   if (routes.list) {
     const body = h('tbody', {});
     main.append(section(t('devices.list'), h('div', { class: 'scroll' }, h('table', { class: 'grid', id: 'devices-table' },
-        h('thead', {}, h('tr', {}, ['devices.device', 'devices.team', 'devices.enrolled', 'devices.last_sync', 'devices.applied', 'devices.state', '']
+        h('thead', {}, h('tr', {}, ['devices.device', 'devices.team', 'devices.enrolled', 'devices.last_sync', 'devices.applied', 'devices.outbox', 'devices.state', '']
             .map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))), body))));
     try {
       const page = await api.get(routes.list.path);
@@ -80,9 +93,10 @@ export async function render(main, r, ctx) {
             h('td', {}, d.enrolled_at ? dateTime(d.enrolled_at) : ''),
             h('td', {}, d.last_seen_at ? dateTime(d.last_seen_at) : t('devices.never')),
             h('td', { class: 'num' }, d.high_water_mark != null ? num(d.high_water_mark) : '–'),
+            outboxCell(d),
             h('td', {}, revoked ? t('devices.revoked_at', { time: dateTime(d.revoked_at) }) : t('devices.active')), h('td', {}, revoke)));
       }
-      if (!body.firstChild) body.append(h('tr', {}, h('td', { colspan: 7 }, t('devices.none'))));
-    } catch (err) { body.append(h('tr', {}, h('td', { colspan: 7 }, errorBox(err)))); }
+      if (!body.firstChild) body.append(h('tr', {}, h('td', { colspan: 8 }, t('devices.none'))));
+    } catch (err) { body.append(h('tr', {}, h('td', { colspan: 8 }, errorBox(err)))); }
   }
 }

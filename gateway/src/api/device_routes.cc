@@ -109,7 +109,10 @@ json deviceJson(const sync::DeviceRecord& d) {
           {"last_seen_at", timeOrNull(d.last_seen_ms)},
           {"revoked", d.revoked_ms.has_value()},
           {"revoked_at", timeOrNull(d.revoked_ms)},
-          {"high_water_mark", d.hwm}};
+          {"high_water_mark", d.hwm},
+          // null until the device reports it (apps that predate it never do): unknown, not 0
+          {"outbox_depth", d.outbox_depth ? json(*d.outbox_depth) : json(nullptr)},
+          {"outbox_depth_at", timeOrNull(d.outbox_depth_ms)}};
 }
 
 // The request body as a JSON object, or the error response in *err.
@@ -369,8 +372,11 @@ std::vector<Route> deviceRoutes(sync::SyncService& service) {
                {"limit", "Page size (1 to 500, 50 by default).", "integer"},
                {"cursor", "Opaque cursor from the previous page's next_cursor.", "string"}};
     r.description =
-        "In enrolment order: team, scopes, enrolled_at, last_seen_at, revoked, revoked_at and "
-        "high_water_mark (every operation of the device up to it is durably applied).";
+        "In enrolment order: team, scopes, enrolled_at, last_seen_at, revoked, revoked_at, "
+        "high_water_mark (every operation of the device up to it is durably applied), "
+        "outbox_depth (operations the device still had to send at its last sync, at most "
+        "1000000; null when the device never reported it) and outbox_depth_at (when it "
+        "reported it).";
     out.push_back(std::move(r));
   }
   {

@@ -20,7 +20,7 @@ namespace {
 // Portable SQL: every statement here has a direct PostgreSQL spelling (INTEGER PRIMARY KEY ->
 // BIGINT GENERATED ALWAYS AS IDENTITY, REAL -> DOUBLE PRECISION, BLOB -> BYTEA); times are
 // INTEGER Unix seconds, not dialect-specific date types.
-constexpr std::array<std::string_view, 7> kMigrations = {
+constexpr std::array<std::string_view, 8> kMigrations = {
     R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -400,6 +400,12 @@ CREATE TABLE sync_server_clock (
     // a redelivery (ADR 0008: "1" answers two questions in a row).
     R"sql(
 ALTER TABLE inbound ADD COLUMN replied INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 8: each field device's outbox depth as it last reported it (SyncRequest
+    // .pending_operations) and when, in Unix ms; NULL until a device that sends it syncs.
+    R"sql(
+ALTER TABLE sync_devices ADD COLUMN outbox_depth INTEGER;
+ALTER TABLE sync_devices ADD COLUMN outbox_depth_ms INTEGER;
 )sql",
 };
 

@@ -1,6 +1,7 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
-// SqliteSyncStore: the sync tables in SQLite (schema: migration 6 in store/sqlite_store.cc).
+// SqliteSyncStore: the sync tables in SQLite (schema: migrations 6 and 8 in
+// store/sqlite_store.cc).
 // Versions are stored as three columns (hlc wall, hlc logical, device id); an absent base is
 // three NULLs.
 #include "sync/sqlite_sync_store.h"
@@ -42,7 +43,7 @@ std::optional<engine::Version> readOptionalVersion(const Statement& s, int first
 // The columns readDevice reads, in its order.
 #define LIAISON_DEVICE_COLUMNS                                                              \
   "device_id, tenant_id, team, scopes, public_key, enrolled_ms, revoked_ms, last_seen_ms, " \
-  "last_hlc_wall, last_hlc_lc, hwm"
+  "last_hlc_wall, last_hlc_lc, hwm, outbox_depth, outbox_depth_ms"
 
 // One sync_devices row selected with LIAISON_DEVICE_COLUMNS.
 void readDevice(const Statement& s, DeviceRecord* out) {
@@ -60,6 +61,12 @@ void readDevice(const Statement& s, DeviceRecord* out) {
   out->last_clock = {static_cast<std::uint64_t>(s.int64(8)),
                      static_cast<std::uint32_t>(s.int64(9))};
   out->hwm = static_cast<std::uint64_t>(s.int64(10));
+  // Stored bounded (setOutboxDepth's callers); clamped again so a hand-edited row cannot wrap.
+  out->outbox_depth = s.isNull(11)
+                          ? std::nullopt
+                          : std::optional<std::uint32_t>(static_cast<std::uint32_t>(
+                                std::clamp<std::int64_t>(s.int64(11), 0, kMaxOutboxDepth)));
+  out->outbox_depth_ms = optional(12);
 }
 
 }  // namespace
@@ -233,6 +240,19 @@ std::error_code SqliteSyncStore::touchDevice(std::string_view device_id, std::in
   s->bind(3, static_cast<std::int64_t>(device_clock.wall_ms));
   s->bind(4, static_cast<std::int64_t>(device_clock.logical));
   return s->run();
+}
+
+std::error_code SqliteSyncStore::setOutboxDepth(std::string_view device_id, std::uint32_t depth,
+                                                std::int64_t now_ms) {
+  std::error_code ec;
+  auto s = db_.cached(
+      "UPDATE sync_devices SET outbox_depth = ?2, outbox_depth_ms = ?3 WHERE device_id = ?1", &ec);
+  if (ec) return ec;
+  s->bind(1, device_id);
+  s->bind(2, static_cast<std::int64_t>(depth));
+  s->bind(3, now_ms);
+  if ((ec = s->run())) return ec;
+  return db_.changes() == 1 ? std::error_code() : make_error_code(StoreErrc::NotFound);
 }
 
 std::error_code SqliteSyncStore::setDeviceHwm(std::string_view device_id, std::uint64_t hwm) {

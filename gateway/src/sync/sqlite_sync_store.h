@@ -1,11 +1,11 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
-// The gateway's sync tables (migration 6 in store/sqlite_store.cc) over one SQLite connection:
-// enrolment codes and devices, request nonces, the per-device operation ledger and high-water
-// mark, submissions, shared-entity fields and tombstones, review flags, the server-published
-// log per (tenant, scope), device-side contact ids, and the gateway's hybrid logical clock.
-// It stores and loads; deciding is the merge's job (liaison/sync/merge.h) and the protocol's
-// (sync_service.h). Every statement is portable SQL from a fixed set of texts.
+// The gateway's sync tables (migrations 6 and 8 in store/sqlite_store.cc) over one SQLite
+// connection: enrolment codes and devices, request nonces, the per-device operation ledger and
+// high-water mark, submissions, shared-entity fields and tombstones, review flags, the
+// server-published log per (tenant, scope), device-side contact ids, and the gateway's hybrid
+// logical clock. It stores and loads; deciding is the merge's job (liaison/sync/merge.h) and the
+// protocol's (sync_service.h). Every statement is portable SQL from a fixed set of texts.
 //
 // Tenancy: every row of synced data carries the device's tenant, so two tenants never see or
 // collide with each other's entities, submissions or scopes.
@@ -34,6 +34,10 @@ namespace liaison::gateway::sync {
 namespace engine = ::liaison::sync;
 namespace wire = ::liaison::sync::v1;
 
+// The largest outbox depth (SyncRequest.pending_operations) stored; a larger report is
+// stored as this, which reads "at least" (docs/sync-protocol.md section 2).
+inline constexpr std::uint32_t kMaxOutboxDepth = 1'000'000;
+
 // A one-time enrolment code as stored: only the hash of the code is kept.
 struct EnrolmentCodeRecord {
   std::int64_t id = 0;  // assigned by the store
@@ -56,6 +60,10 @@ struct DeviceRecord {
   std::int64_t enrolled_ms = 0;
   std::optional<std::int64_t> revoked_ms;
   std::optional<std::int64_t> last_seen_ms;
+  // SyncRequest.pending_operations as last reported (bounded by kMaxOutboxDepth) and when it
+  // was (Unix ms); both empty until the device sends it (older apps never do).
+  std::optional<std::uint32_t> outbox_depth;
+  std::optional<std::int64_t> outbox_depth_ms;
   engine::HlcTimestamp last_clock;  // SyncRequest.device_clock of its last exchange
   std::uint64_t hwm = 0;            // every device_seq <= hwm is durably consumed
 };
@@ -111,6 +119,10 @@ class SqliteSyncStore {
   // Stamps last_seen and the device's last clock reading.
   std::error_code touchDevice(std::string_view device_id, std::int64_t now_ms,
                               const engine::HlcTimestamp& device_clock);
+  // Stores the outbox depth the device reported at `now_ms` (schema migration 8); the caller
+  // bounds it. NotFound when there is no such device.
+  std::error_code setOutboxDepth(std::string_view device_id, std::uint32_t depth,
+                                 std::int64_t now_ms);
   std::error_code setDeviceHwm(std::string_view device_id, std::uint64_t hwm);
 
   // Records a request nonce; *fresh is false when this device used it before (a replay).

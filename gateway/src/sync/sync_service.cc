@@ -616,6 +616,15 @@ std::error_code SyncService::exchange(const DeviceRecord& signer, const AuthHead
                             {request.device_clock().wall_ms(), request.device_clock().logical()})) {
     return ec;
   }
+  // The device's outbox depth, for the officers' view only. Outside input that decides
+  // nothing, so a value over the bound is stored as the bound ("at least") rather than
+  // refusing a request that may carry records; absent (an older app) leaves the last report.
+  if (request.has_pending_operations()) {
+    if (auto ec = store.setOutboxDepth(
+            device.device_id, std::min(request.pending_operations(), kMaxOutboxDepth), now_ms)) {
+      return ec;
+    }
+  }
   if (auto ec = store.saveServerClock(clock_.last())) return ec;
   if (options_.fault_for_test && options_.fault_for_test(FaultPoint::BeforeCommit)) {
     out->refusal = Exchange::Refusal::Crashed;

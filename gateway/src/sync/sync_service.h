@@ -15,7 +15,7 @@
 //   device still not revoked; nonce not seen; stage -> computePlan (pure) -> field records
 //   reach the outreach data (contacts and consents, poll answers) -> apply the plan, ledger,
 //   high-water mark, review flags, relay accepted entity ops to the team scope; pull page;
-//   gateway clock
+//   last seen, the reported outbox depth (bounded, officers' view only); gateway clock
 //   --- commit; only then the response (ack + sealed page) is built and returned ---
 //
 // Thread-safety: the handlers may run on any HTTP server thread at once. The store is

@@ -19,8 +19,10 @@
 #include <cctype>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
@@ -194,6 +196,10 @@ TEST_F(DeviceRoutesTest, EnrolSyncRevokeRefusedOverHttp) {
   EXPECT_EQ(d["revoked"], false);
   EXPECT_TRUE(d["revoked_at"].is_null());
   EXPECT_EQ(d["high_water_mark"], 3);
+  // This device never says its outbox depth (an app that predates it): unknown, not 0.
+  ASSERT_TRUE(d.contains("outbox_depth"));
+  EXPECT_TRUE(d["outbox_depth"].is_null());
+  EXPECT_TRUE(d["outbox_depth_at"].is_null());
   EXPECT_TRUE(list.body["next_cursor"].is_null());
   EXPECT_EQ(list.raw.find("public_key"), std::string::npos);
   EXPECT_EQ(list.raw.find(text), std::string::npos);
@@ -229,6 +235,76 @@ TEST_F(DeviceRoutesTest, EnrolSyncRevokeRefusedOverHttp) {
   const Reply after = as(kTenantA, Role::Officer, "GET", "/v1/devices/" + dev.id());
   EXPECT_EQ(after.body["high_water_mark"], 3);
   EXPECT_EQ(after.body["last_seen_at"], "2026-06-01T08:01:00Z");
+}
+
+// SyncRequest.pending_operations: stored with the time of the exchange that reported it and
+// shown by both device routes; a request without it keeps the last report; a value over the
+// bound is stored as the bound while the records in the same request still apply.
+TEST_F(DeviceRoutesTest, OutboxDepthIsShownWhenReportedAndBounded) {
+  Device dev(2, &now_);
+  ASSERT_EQ(enrol(dev, createCode(kTenantA, {{"team", "berlin-drive-3"}})).status, 201);
+  auto shown = [&] {
+    const Reply one = as(kTenantA, Role::Auditor, "GET", "/v1/devices/" + dev.id());
+    EXPECT_EQ(one.status, 200) << one.raw;
+    const Reply list = as(kTenantA, Role::Officer, "GET", "/v1/devices");
+    EXPECT_EQ(list.status, 200) << list.raw;
+    EXPECT_EQ(list.body["items"].size(), 1u);
+    if (list.body["items"].size() == 1u) {
+      EXPECT_EQ(list.body["items"][0], one.body);
+    }
+    return one.body;
+  };
+  auto syncWith = [&](std::optional<std::uint32_t> pending) {
+    wire::SyncRequest r = dev.request();
+    if (pending) r.set_pending_operations(*pending);
+    const Reply res = sync(dev, r);
+    EXPECT_EQ(res.status, 200) << res.raw;
+    EXPECT_TRUE(res.sync && res.sync->status() == wire::ERROR_CODE_OK);
+    if (res.sync) {
+      EXPECT_TRUE(dev.apply(*res.sync).ok);
+    }
+  };
+
+  json d = shown();  // enrolled, never synced
+  EXPECT_TRUE(d["outbox_depth"].is_null());
+  EXPECT_TRUE(d["outbox_depth_at"].is_null());
+
+  advance(60'000);
+  dev.submit(formSubmission(ids_.next()));
+  syncWith(42);
+  d = shown();
+  EXPECT_EQ(d["outbox_depth"], 42);
+  EXPECT_EQ(d["outbox_depth_at"], "2026-06-01T08:01:00Z");
+  EXPECT_EQ(d["last_seen_at"], "2026-06-01T08:01:00Z");
+
+  // An older app (field absent) leaves the last report and its time; last seen moves on.
+  advance(60'000);
+  syncWith(std::nullopt);
+  d = shown();
+  EXPECT_EQ(d["outbox_depth"], 42);
+  EXPECT_EQ(d["outbox_depth_at"], "2026-06-01T08:01:00Z");
+  EXPECT_EQ(d["last_seen_at"], "2026-06-01T08:02:00Z");
+
+  // 0 is a report (an empty outbox), not unknown.
+  advance(60'000);
+  syncWith(0);
+  d = shown();
+  ASSERT_FALSE(d["outbox_depth"].is_null());
+  EXPECT_EQ(d["outbox_depth"], 0);
+  EXPECT_EQ(d["outbox_depth_at"], "2026-06-01T08:03:00Z");
+
+  // Over the bound: stored as the bound ("at least"); the push in the request still applies.
+  advance(60'000);
+  dev.submit(formSubmission(ids_.next()));
+  syncWith(std::numeric_limits<std::uint32_t>::max());
+  d = shown();
+  EXPECT_EQ(d["outbox_depth"], kMaxOutboxDepth);
+  EXPECT_EQ(d["high_water_mark"], 2);
+  EXPECT_EQ(count("SELECT max(outbox_depth) FROM sync_devices"), kMaxOutboxDepth);
+  syncWith(kMaxOutboxDepth);
+  EXPECT_EQ(shown()["outbox_depth"], kMaxOutboxDepth);
+  syncWith(kMaxOutboxDepth - 1);
+  EXPECT_EQ(shown()["outbox_depth"], kMaxOutboxDepth - 1);
 }
 
 TEST_F(DeviceRoutesTest, CodeRequestsAreValidatedWithClearErrors) {
