@@ -1,8 +1,9 @@
 // Copyright 2026 The Liaison Authors. SPDX-License-Identifier: Apache-2.0
 //
-// JSON <-> liaison.v1 messages the API accepts (campaign definitions, segment filters). The
-// messages are LITE_RUNTIME (no reflection, no JsonStringToMessage), so the mapping is written
-// out here, following the proto3 JSON mapping with the proto field names:
+// JSON <-> liaison.v1 messages the API accepts (campaign definitions, segment filters), and the
+// single-message body (directMessageFromJson). The messages are LITE_RUNTIME (no reflection,
+// no JsonStringToMessage), so the mapping is written out here, following the proto3 JSON
+// mapping with the proto field names:
 //
 //   - fields by their proto names ("fallback_language", "segment_id"); unknown fields are an
 //     error (a typo must not silently drop a setting); null means "not set";
@@ -20,10 +21,13 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "liaison/v1/campaigns.pb.h"
 #include "liaison/v1/segments.pb.h"
+#include "outreach/message_intake.h"
 
 namespace liaison::gateway::api {
 
@@ -36,5 +40,12 @@ nlohmann::json campaignToJson(const liaison::v1::Campaign& campaign);
 
 bool filterFromJson(const nlohmann::json& in, liaison::v1::Filter* out, std::string* error);
 nlohmann::json filterToJson(const liaison::v1::Filter& filter);
+
+// The body of POST /v1/messages (docs/api.md): the recipient (contact_id, or "to" read with
+// `region` when national), the text analysed as the SMS layer will send it (at most
+// `max_segments`), "resend" and "valid_for_s" (expires_at = now + it, default one day). Leaves
+// tenant_id and key to the caller. False with *error on failure.
+bool directMessageFromJson(const nlohmann::json& in, std::string_view region, int max_segments,
+                           std::int64_t now, outreach::DirectMessage* out, std::string* error);
 
 }  // namespace liaison::gateway::api

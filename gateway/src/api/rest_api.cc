@@ -855,8 +855,8 @@ constexpr std::int64_t kMaxMessageValidity = 7 * 24 * 3600;
 bool validIdempotencyKey(std::string_view key) {
   if (key.empty() || key.size() > 64) return false;
   return std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == ':' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == ':' || c == '-';
   });
 }
 
@@ -1283,6 +1283,84 @@ bool contactToCsv(const json& in, ContactCsv* out, HttpResponse* err) {
 }
 
 }  // namespace
+
+bool directMessageFromJson(const json& in, std::string_view region, int max_segments,
+                           std::int64_t now, outreach::DirectMessage* out, std::string* error) {
+  auto fail = [error](std::string why) {
+    *error = std::move(why);
+    return false;
+  };
+  *out = outreach::DirectMessage{};
+  if (!in.is_object()) return fail("body: not an object");
+  static constexpr std::string_view kKnown[] = {"contact_id", "to", "text", "resend",
+                                                "valid_for_s"};
+  for (const auto& [key, value] : in.items()) {
+    if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
+      return fail("body: unknown field");
+    }
+  }
+  const json* contact_id = jsonMember(in, "contact_id");
+  const json* to = jsonMember(in, "to");
+  if ((contact_id == nullptr) == (to == nullptr)) {
+    return fail("give the recipient as exactly one of contact_id or to");
+  }
+  // An integer JSON value within [lo, hi] (JSON integers may be unsigned 64-bit).
+  auto integerIn = [](const json& v, std::int64_t lo, std::int64_t hi, std::int64_t* n) {
+    if (!v.is_number_integer()) return false;
+    if (v.is_number_unsigned()) {
+      const std::uint64_t u = v.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(hi)) return false;
+      *n = static_cast<std::int64_t>(u);
+    } else {
+      *n = v.get<std::int64_t>();
+    }
+    return *n >= lo && *n <= hi;
+  };
+  if (contact_id != nullptr) {
+    if (!integerIn(*contact_id, 1, INT64_MAX, &out->contact_id)) {
+      return fail("contact_id: not a positive integer");
+    }
+  } else {
+    if (!to->is_string()) return fail("to: not a string");
+    const sms::ParsedPhone phone =
+        sms::parsePhoneNumber(outreach::trim(to->get<std::string>()), std::string(region));
+    if (!phone.ok()) {
+      return fail(
+          "to: not a phone number (give it with + and the country code, or as a "
+          "national number of the tenant's default region)");
+    }
+    out->to_e164 = phone.e164;
+  }
+  const json* text = jsonMember(in, "text");
+  if (text == nullptr || !text->is_string() || text->get<std::string>().empty()) {
+    return fail("text: required, a non-empty string");
+  }
+  out->body = text->get<std::string>();
+  outreach::SmsTextAnalysis analysis;
+  std::string why;
+  if (!outreach::analyseSmsText(out->body, max_segments, &analysis, &why)) {
+    return fail("text: " + why);
+  }
+  out->encoding = analysis.encoding;
+  out->segments = analysis.segments;
+  if (const json* resend = jsonMember(in, "resend")) {
+    if (*resend == "at_least_once") {
+      out->resend_policy = store::ResendPolicy::AtLeastOnce;
+    } else if (*resend == "never") {
+      out->resend_policy = store::ResendPolicy::Never;
+    } else {
+      return fail("resend: at_least_once or never");
+    }
+  }
+  std::int64_t valid_for = kDefaultMessageValidity;
+  if (const json* v = jsonMember(in, "valid_for_s")) {
+    if (!integerIn(*v, 60, kMaxMessageValidity, &valid_for)) {
+      return fail("valid_for_s: an integer from 60 to 604800");
+    }
+  }
+  out->expires_at = now + valid_for;
+  return true;
+}
 
 // =============================================================================================
 // RestApi::Impl
@@ -2292,68 +2370,13 @@ struct RestApi::Impl {
     HttpResponse err;
     auto body = jsonBody(ctx.http, &err);
     if (!body) return err;
-    static constexpr std::string_view kKnown[] = {"contact_id", "to", "text", "resend",
-                                                  "valid_for_s"};
-    for (const auto& [key, value] : body->items()) {
-      if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
-        return errorResponse(422, "invalid_message", "unknown field in the body");
-      }
-    }
-    auto invalid = [](std::string_view why) {
-      return errorResponse(422, "invalid_message", why);
-    };
     outreach::DirectMessage m;
+    std::string error;
+    if (!directMessageFromJson(*body, region(tenant(ctx)), options.planner.max_segments,
+                               seconds(ctx), &m, &error)) {
+      return errorResponse(422, "invalid_message", error);
+    }
     m.tenant_id = tenant(ctx);
-    const json* contact_id = jsonMember(*body, "contact_id");
-    const json* to = jsonMember(*body, "to");
-    if ((contact_id == nullptr) == (to == nullptr)) {
-      return invalid("give the recipient as exactly one of contact_id or to");
-    }
-    if (contact_id != nullptr) {
-      if (!contact_id->is_number_integer() || contact_id->get<std::int64_t>() <= 0) {
-        return invalid("contact_id: not a positive integer");
-      }
-      m.contact_id = contact_id->get<std::int64_t>();
-    } else {
-      if (!to->is_string()) return invalid("to: not a string");
-      const sms::ParsedPhone phone =
-          sms::parsePhoneNumber(outreach::trim(to->get<std::string>()), region(tenant(ctx)));
-      if (!phone.ok()) {
-        return invalid("to: not a phone number (give it with + and the country code, or as a "
-                       "national number of the tenant's default region)");
-      }
-      m.to_e164 = phone.e164;
-    }
-    const json* text = jsonMember(*body, "text");
-    if (text == nullptr || !text->is_string() || text->get<std::string>().empty()) {
-      return invalid("text: required, a non-empty string");
-    }
-    m.body = text->get<std::string>();
-    outreach::SmsTextAnalysis analysis;
-    std::string why;
-    if (!outreach::analyseSmsText(m.body, options.planner.max_segments, &analysis, &why)) {
-      return invalid("text: " + why);
-    }
-    m.encoding = analysis.encoding;
-    m.segments = analysis.segments;
-    if (const json* resend = jsonMember(*body, "resend")) {
-      if (*resend == "at_least_once") {
-        m.resend_policy = store::ResendPolicy::AtLeastOnce;
-      } else if (*resend == "never") {
-        m.resend_policy = store::ResendPolicy::Never;
-      } else {
-        return invalid("resend: at_least_once or never");
-      }
-    }
-    std::int64_t valid_for = kDefaultMessageValidity;
-    if (const json* v = jsonMember(*body, "valid_for_s")) {
-      if (!v->is_number_integer() || v->get<std::int64_t>() < 60 ||
-          v->get<std::int64_t>() > kMaxMessageValidity) {
-        return invalid("valid_for_s: an integer from 60 to 604800");
-      }
-      valid_for = v->get<std::int64_t>();
-    }
-    m.expires_at = seconds(ctx) + valid_for;
     const std::string_view key = ctx.http.header("Idempotency-Key");
     if (!key.empty()) {
       if (!validIdempotencyKey(key)) {
@@ -2383,16 +2406,14 @@ struct RestApi::Impl {
       case IntakeOutcome::Duplicate: {
         const bool fresh = r.outcome == IntakeOutcome::Accepted;
         HttpResponse res =
-            jsonReply(fresh ? 202 : 200,
-                      {{"id", r.message_id},
-                       {"contact_id", r.contact_id},
-                       {"state", fresh ? "queued" : outboxStateName(r.state)},
-                       {"duplicate", !fresh}});
+            jsonReply(fresh ? 202 : 200, {{"id", r.message_id},
+                                          {"contact_id", r.contact_id},
+                                          {"state", fresh ? "queued" : outboxStateName(r.state)},
+                                          {"duplicate", !fresh}});
         res.headers.emplace_back("Location", "/v1/messages/" + std::to_string(r.message_id));
         return res;
       }
-      case IntakeOutcome::NoSuchContact:
-        return notFound("contact");
+      case IntakeOutcome::NoSuchContact: return notFound("contact");
       case IntakeOutcome::OptedOut:
         return errorResponse(409, "opted_out",
                              "the recipient opted out (STOP); nothing is sent to them");
@@ -2405,8 +2426,7 @@ struct RestApi::Impl {
         res.headers.emplace_back("Retry-After", "1");
         return res;
       }
-      case IntakeOutcome::StoreFailed:
-        break;
+      case IntakeOutcome::StoreFailed: break;
     }
     return storeFailure(r.error, "message", "message_intake");
   }
@@ -3460,8 +3480,7 @@ json bodyContent(BodyKind kind, const std::string& schema) {
                                           : json{{"$ref", "#/components/schemas/" + schema}}}}}};
     case BodyKind::Csv: return {{"text/csv", {{"schema", {{"type", "string"}}}}}};
     case BodyKind::Text: return {{"text/plain", {{"schema", {{"type", "string"}}}}}};
-    case BodyKind::EventStream:
-      return {{"text/event-stream", {{"schema", {{"type", "string"}}}}}};
+    case BodyKind::EventStream: return {{"text/event-stream", {{"schema", {{"type", "string"}}}}}};
     case BodyKind::Binary:
       return {
           {"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}};
