@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "api/proto_json.h"
 #include "outreach/results.h"
 #include "store/database.h"
 #include "store/sqlite_campaign_store.h"
@@ -43,8 +44,6 @@ HttpResponse limited(int status, std::string_view code, std::string_view message
 // The monitor's part of the results (campaign_events.h): counts only.
 std::string payloadJson(const std::string& campaign_id, store::CampaignState state,
                         const outreach::CampaignResults& r) {
-  const outreach::DeliveryStats& d = r.delivery;
-  const outreach::SessionStats& s = r.sessions;
   json questions = json::array();
   for (const outreach::QuestionResult& q : r.questions) {
     json choices = json::array();
@@ -59,25 +58,8 @@ std::string payloadJson(const std::string& campaign_id, store::CampaignState sta
   json out = {
       {"campaign_id", campaign_id},
       {"state", liaison::v1::CampaignState_Name(static_cast<liaison::v1::CampaignState>(state))},
-      {"delivery",
-       {{"queued", d.queued},
-        {"sending", d.sending},
-        {"submitted", d.submitted},
-        {"delivered", d.delivered},
-        {"failed", d.failed},
-        {"expired", d.expired},
-        {"unknown", d.unknown},
-        {"total", d.total},
-        {"delivery_rate", d.delivery_rate}}},
-      {"sessions",
-       {{"started", s.started},
-        {"responded", s.responded},
-        {"completed", s.completed},
-        {"stopped", s.stopped},
-        {"expired", s.expired},
-        {"open", s.open},
-        {"response_rate", s.response_rate},
-        {"completion_rate", s.completion_rate}}},
+      {"delivery", deliveryStatsJson(r.delivery)},
+      {"sessions", sessionStatsJson(r.sessions)},
       {"questions", std::move(questions)}};
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }

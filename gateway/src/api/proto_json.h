@@ -28,6 +28,7 @@
 #include "liaison/v1/campaigns.pb.h"
 #include "liaison/v1/segments.pb.h"
 #include "outreach/message_intake.h"
+#include "outreach/results.h"
 
 namespace liaison::gateway::api {
 
@@ -40,6 +41,11 @@ nlohmann::json campaignToJson(const liaison::v1::Campaign& campaign);
 
 bool filterFromJson(const nlohmann::json& in, liaison::v1::Filter* out, std::string* error);
 nlohmann::json filterToJson(const liaison::v1::Filter& filter);
+
+// A campaign's delivery funnel and poll-session counts, as its results and its live events
+// show them (one shape for both).
+nlohmann::json deliveryStatsJson(const outreach::DeliveryStats& delivery);
+nlohmann::json sessionStatsJson(const outreach::SessionStats& sessions);
 
 // The body of POST /v1/messages (docs/api.md): the recipient (contact_id, or "to" read with
 // `region` when national), the text analysed as the SMS layer will send it (at most

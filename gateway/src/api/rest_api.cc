@@ -1101,6 +1101,8 @@ json questionResultJson(const outreach::QuestionResult& q) {
           {"truncated", q.truncated}};
 }
 
+}  // namespace
+
 json sessionStatsJson(const outreach::SessionStats& s) {
   return {{"started", s.started},
           {"responded", s.responded},
@@ -1111,6 +1113,14 @@ json sessionStatsJson(const outreach::SessionStats& s) {
           {"response_rate", s.response_rate},
           {"completion_rate", s.completion_rate}};
 }
+
+json deliveryStatsJson(const outreach::DeliveryStats& d) {
+  return {{"queued", d.queued},       {"sending", d.sending}, {"submitted", d.submitted},
+          {"delivered", d.delivered}, {"failed", d.failed},   {"expired", d.expired},
+          {"unknown", d.unknown},     {"total", d.total},     {"delivery_rate", d.delivery_rate}};
+}
+
+namespace {
 
 json resultsJson(const outreach::CampaignResults& r) {
   auto questions = [](const std::vector<outreach::QuestionResult>& qs) {
@@ -1127,21 +1137,11 @@ json resultsJson(const outreach::CampaignResults& r) {
     }
     return out;
   };
-  const outreach::DeliveryStats& d = r.delivery;
   return {{"campaign_id", r.campaign_id},
           {"sessions", sessionStatsJson(r.sessions)},
           {"questions", questions(r.questions)},
           {"answers_without_session", r.answers_without_session},
-          {"delivery",
-           {{"queued", d.queued},
-            {"sending", d.sending},
-            {"submitted", d.submitted},
-            {"delivered", d.delivered},
-            {"failed", d.failed},
-            {"expired", d.expired},
-            {"unknown", d.unknown},
-            {"total", d.total},
-            {"delivery_rate", d.delivery_rate}}},
+          {"delivery", deliveryStatsJson(r.delivery)},
           {"by_country", groups(r.by_country)},
           {"by_language", groups(r.by_language)}};
 }
